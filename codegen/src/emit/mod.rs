@@ -1,0 +1,190 @@
+//! Stage 5: the model into Rust tokens (and the crate's manifest).
+
+mod client;
+mod docs;
+mod rust_type;
+mod types;
+
+use crate::ir::Api;
+use proc_macro2::TokenStream;
+use quote::quote;
+use rust_type::ident;
+
+pub use rust_type::uses_chrono;
+
+/// How the generated crate is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// One module per API, each behind a cargo feature.
+    Modules,
+    /// One API at the crate root.
+    Standalone,
+}
+
+/// One API ready to emit: its model, module name and where it came from.
+#[derive(Debug, Clone)]
+pub struct EmitApi<'a> {
+    /// The lowered model.
+    pub api: &'a Api,
+    /// The Rust module (and cargo feature) name.
+    pub module: &'a str,
+    /// The spec file, for docs.
+    pub file: &'a str,
+}
+
+/// The `types` module of an API.
+pub fn types_module(api: &Api) -> TokenStream {
+    types::module(api)
+}
+
+/// The `client` module of an API.
+pub fn client_module(api: &Api) -> TokenStream {
+    client::module(api)
+}
+
+/// Lints that vendor prose can trip and that say nothing about the generated code.
+fn prose_lint_allows() -> TokenStream {
+    quote! {
+        #![allow(
+            rustdoc::bare_urls,
+            rustdoc::broken_intra_doc_links,
+            rustdoc::invalid_html_tags,
+            rustdoc::invalid_rust_codeblocks,
+            clippy::doc_lazy_continuation,
+            clippy::doc_overindented_list_items,
+            clippy::too_long_first_doc_paragraph
+        )]
+    }
+}
+
+fn api_docs(item: &EmitApi<'_>) -> TokenStream {
+    let mut paragraphs = vec![format!("# {} (version {})", item.api.title, item.api.version)];
+    paragraphs.extend(item.api.description.clone());
+    paragraphs.push(format!("Generated from `{}`.", item.file));
+    docs::inner_paragraphs(&paragraphs)
+}
+
+/// The `mod.rs` of one API module (Modules layout).
+pub fn api_mod_rs(item: &EmitApi<'_>) -> TokenStream {
+    let docs = api_docs(item);
+    quote! {
+        #docs
+
+        pub mod types;
+        mod client;
+
+        pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+        pub use crate::runtime::{ApiError, Error, RetryPolicy};
+    }
+}
+
+/// The crate's `lib.rs`.
+pub fn lib_rs(layout: Layout, apis: &[EmitApi<'_>], description: &str) -> TokenStream {
+    let allows = prose_lint_allows();
+    match layout {
+        Layout::Modules => {
+            let crate_doc = format!(" {description}");
+            let list = apis.iter().map(|a| {
+                let line = format!(" - [`{}`], the {} API (feature `{}`)", a.module, a.api.title, a.module);
+                quote!(#![doc = #line])
+            });
+            let modules = apis.iter().map(|a| {
+                let module = ident(a.module);
+                let feature = a.module;
+                quote! {
+                    #[cfg(feature = #feature)]
+                    #[rustfmt::skip]
+                    pub mod #module;
+                }
+            });
+            quote! {
+                #![doc = #crate_doc]
+                #![doc = ""]
+                #![doc = " One module per API, each behind a cargo feature of the same name (all on by default):"]
+                #(#list)*
+                #allows
+
+                pub mod runtime;
+                #(#modules)*
+            }
+        }
+        Layout::Standalone => {
+            let docs = apis.first().map(api_docs).unwrap_or_default();
+            quote! {
+                #docs
+                #allows
+
+                pub mod runtime;
+                #[rustfmt::skip]
+                pub mod types;
+                #[rustfmt::skip]
+                mod client;
+
+                pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+                pub use runtime::{ApiError, Error, RetryPolicy};
+            }
+        }
+    }
+}
+
+/// The crate's `Cargo.toml`.
+pub fn cargo_toml(
+    header: &str,
+    package: &str,
+    version: &str,
+    description: &str,
+    layout: Layout,
+    apis: &[EmitApi<'_>],
+) -> String {
+    let needs_chrono: Vec<bool> = apis.iter().map(|a| api_uses_chrono(a.api)).collect();
+    let chrono_optional = layout == Layout::Modules;
+    let mut out = format!(
+        "{header}\n[package]\nname = \"{package}\"\nversion = \"{version}\"\nedition = \"2021\"\n\
+         description = {description:?}\npublish = false\n\n\
+         [lib]\n# Spec descriptions are prose, not Rust examples.\ndoctest = false\n"
+    );
+    if layout == Layout::Modules {
+        let defaults: Vec<String> = apis.iter().map(|a| format!("{:?}", a.module)).collect();
+        out.push_str(&format!("\n[features]\ndefault = [{}]\n", defaults.join(", ")));
+        for (a, chrono) in apis.iter().zip(&needs_chrono) {
+            let deps = if *chrono { "\"dep:chrono\"" } else { "" };
+            out.push_str(&format!("{} = [{deps}]\n", a.module));
+        }
+    }
+    out.push_str("\n[dependencies]\nbytes = \"1\"\n");
+    if needs_chrono.iter().any(|c| *c) {
+        let optional = if chrono_optional { ", optional = true" } else { "" };
+        out.push_str(&format!(
+            "chrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"]{optional} }}\n"
+        ));
+    }
+    out.push_str(
+        "httpdate = \"1\"\npercent-encoding = \"2\"\n\
+         reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }\n\
+         serde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\nthiserror = \"2\"\n\
+         tokio = { version = \"1\", features = [\"time\"] }\n",
+    );
+    if layout == Layout::Standalone {
+        out.push_str("\n# A crate of its own, even when generated inside another workspace.\n[workspace]\n");
+    }
+    out
+}
+
+fn api_uses_chrono(api: &Api) -> bool {
+    use crate::ir::TypeKind;
+    let in_types = api.types.iter().any(|t| match &t.kind {
+        TypeKind::Struct { fields, additional } => {
+            fields.iter().any(|f| uses_chrono(&f.ty)) || additional.as_ref().is_some_and(uses_chrono)
+        }
+        TypeKind::Params { fields } => fields.iter().any(|f| uses_chrono(&f.ty)),
+        TypeKind::Untagged { variants } => variants.iter().any(|(_, t)| uses_chrono(t)),
+        TypeKind::Alias { target } => uses_chrono(target),
+        TypeKind::StringEnum { .. } => false,
+    });
+    let in_ops = api.operations.iter().any(|op| {
+        op.params.iter().any(|p| uses_chrono(&p.ty))
+            || matches!(&op.body, Some(crate::ir::RequestBody { kind: crate::ir::BodyKind::Json(t), .. }) if uses_chrono(t))
+            || matches!(&op.success, crate::ir::Success::Body { kind: crate::ir::BodyKind::Json(t), .. } if uses_chrono(t))
+    });
+    in_types || in_ops
+}

@@ -1,0 +1,72 @@
+//! Type references into Rust types.
+
+use crate::ir::{Primitive, TypeRef};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+/// Where a type is named from: the `types` module itself, or a sibling module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Inside `types`: generated types by bare name.
+    Types,
+    /// Outside: generated types as `types::Name`.
+    Client,
+}
+
+/// An identifier, raw (`r#type`) where the name needs it.
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// The Rust type of `ty`.
+pub fn rust_type(ty: &TypeRef, scope: Scope) -> TokenStream {
+    match ty {
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            match scope {
+                Scope::Types => quote!(#name),
+                Scope::Client => quote!(types::#name),
+            }
+        }
+        TypeRef::Primitive(p) => primitive(*p),
+        TypeRef::Array(item) => {
+            let item = rust_type(item, scope);
+            quote!(Vec<#item>)
+        }
+        TypeRef::Map(value) => {
+            let value = rust_type(value, scope);
+            quote!(std::collections::BTreeMap<String, #value>)
+        }
+        TypeRef::Any => quote!(serde_json::Value),
+        TypeRef::Object => quote!(serde_json::Map<String, serde_json::Value>),
+        TypeRef::Nullable(inner) => {
+            let inner = rust_type(inner, scope);
+            quote!(Option<#inner>)
+        }
+    }
+}
+
+fn primitive(p: Primitive) -> TokenStream {
+    match p {
+        Primitive::String => quote!(String),
+        Primitive::Bool => quote!(bool),
+        Primitive::I32 => quote!(i32),
+        Primitive::I64 => quote!(i64),
+        Primitive::F32 => quote!(f32),
+        Primitive::F64 => quote!(f64),
+        Primitive::DateTime => quote!(chrono::DateTime<chrono::Utc>),
+        Primitive::Date => quote!(chrono::NaiveDate),
+    }
+}
+
+/// Whether `ty` needs the chrono crate.
+pub fn uses_chrono(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Primitive(p) => matches!(p, Primitive::DateTime | Primitive::Date),
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => uses_chrono(inner),
+        TypeRef::Named(_) | TypeRef::Any | TypeRef::Object => false,
+    }
+}

@@ -1,0 +1,211 @@
+//! Named types into the `types` module.
+
+use super::docs;
+use super::rust_type::{ident, rust_type, Scope};
+use crate::ir::{Api, EnumVariant, Field, Primitive, TypeDef, TypeKind, TypeRef};
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::{HashMap, HashSet};
+
+/// The `types` module of one API.
+pub fn module(api: &Api) -> TokenStream {
+    let no_eq = types_without_eq(&api.types);
+    let items = api.types.iter().map(|def| type_def(def, &no_eq));
+    quote! {
+        //! Request, response and parameter types.
+
+        #(#items)*
+    }
+}
+
+fn type_def(def: &TypeDef, no_eq: &HashSet<&str>) -> TokenStream {
+    let doc = docs::attrs(&def.docs);
+    let name = ident(&def.name);
+    let eq = if no_eq.contains(def.name.as_str()) { quote!() } else { quote!(Eq,) };
+    match &def.kind {
+        TypeKind::Struct { fields, additional } => {
+            let default = if fields.iter().all(|f| !f.required) { quote!(Default,) } else { quote!() };
+            let mut field_tokens: Vec<TokenStream> = fields.iter().map(serde_field).collect();
+            if let Some(extra) = additional {
+                let value = rust_type(extra, Scope::Types);
+                let extra_name = ident(&extra_field_name(fields));
+                field_tokens.push(quote! {
+                    /// Properties not declared in the spec.
+                    #[serde(flatten)]
+                    pub #extra_name: std::collections::BTreeMap<String, #value>,
+                });
+            }
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, #eq #default serde::Serialize, serde::Deserialize)]
+                pub struct #name {
+                    #(#field_tokens)*
+                }
+            }
+        }
+        TypeKind::Params { fields } => {
+            let default = if fields.iter().all(|f| !f.required) { quote!(Default,) } else { quote!() };
+            let field_tokens = fields.iter().map(|f| {
+                let doc = docs::attrs(&f.docs);
+                let name = ident(&f.name);
+                let ty = field_type(f);
+                quote! { #doc pub #name: #ty, }
+            });
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, #eq #default)]
+                pub struct #name {
+                    #(#field_tokens)*
+                }
+            }
+        }
+        TypeKind::StringEnum { variants } => string_enum(&name, &doc, variants),
+        TypeKind::Untagged { variants } => {
+            let variant_tokens = variants.iter().map(|(variant, ty)| {
+                let variant = ident(variant);
+                let ty = rust_type(ty, Scope::Types);
+                quote! { #variant(#ty), }
+            });
+            quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq, #eq serde::Serialize, serde::Deserialize)]
+                #[serde(untagged)]
+                pub enum #name {
+                    #(#variant_tokens)*
+                }
+            }
+        }
+        TypeKind::Alias { target } => {
+            let target = rust_type(target, Scope::Types);
+            quote! { #doc pub type #name = #target; }
+        }
+    }
+}
+
+fn string_enum(name: &proc_macro2::Ident, doc: &TokenStream, variants: &[EnumVariant]) -> TokenStream {
+    let declared = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let wire = &v.wire_value;
+        let rename = if v.name == v.wire_value { quote!() } else { quote!(#[serde(rename = #wire)]) };
+        quote! { #rename #variant, }
+    });
+    let arms = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let wire = &v.wire_value;
+        quote! { Self::#variant => #wire, }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        pub enum #name {
+            #(#declared)*
+            /// A value this version of the spec does not list; kept as sent.
+            #[serde(untagged)]
+            Unknown(String),
+        }
+
+        impl #name {
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#arms)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn serde_field(field: &Field) -> TokenStream {
+    let doc = docs::attrs_with_constraints(&field.docs, &field.constraints);
+    let name = ident(&field.name);
+    let ty = field_type(field);
+    let mut serde_args = Vec::new();
+    if field.name.trim_start_matches("r#") != field.wire_name {
+        let wire = &field.wire_name;
+        serde_args.push(quote!(rename = #wire));
+    }
+    let optional = !field.required || matches!(field.ty, TypeRef::Nullable(_));
+    if optional {
+        serde_args.push(quote!(default));
+    }
+    if !field.required {
+        serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
+    }
+    let serde = if serde_args.is_empty() { quote!() } else { quote!(#[serde(#(#serde_args),*)]) };
+    quote! { #doc #serde pub #name: #ty, }
+}
+
+/// A field's Rust type: `Option` when not required, `Box` where a cycle needs it.
+fn field_type(field: &Field) -> TokenStream {
+    let (inner, nullable) = match &field.ty {
+        TypeRef::Nullable(inner) => (inner.as_ref(), true),
+        other => (other, false),
+    };
+    let mut ty = rust_type(inner, Scope::Types);
+    if field.boxed {
+        ty = quote!(Box<#ty>);
+    }
+    if nullable || !field.required {
+        ty = quote!(Option<#ty>);
+    }
+    ty
+}
+
+fn extra_field_name(fields: &[Field]) -> String {
+    let taken: HashSet<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+    (1..)
+        .map(|n| if n == 1 { "additional_properties".to_owned() } else { format!("additional_properties_{n}") })
+        .find(|name| !taken.contains(name.as_str()))
+        .unwrap_or_default()
+}
+
+/// Types that cannot derive `Eq`: those holding a float, directly or through other types.
+fn types_without_eq(types: &[TypeDef]) -> HashSet<&str> {
+    let mut users: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut pending: Vec<&str> = Vec::new();
+    for def in types {
+        let mut refs = Vec::new();
+        match &def.kind {
+            TypeKind::Struct { fields, additional } => {
+                refs.extend(fields.iter().map(|f| &f.ty));
+                refs.extend(additional);
+            }
+            TypeKind::Params { fields } => refs.extend(fields.iter().map(|f| &f.ty)),
+            TypeKind::Untagged { variants } => refs.extend(variants.iter().map(|(_, t)| t)),
+            TypeKind::Alias { target } => refs.push(target),
+            TypeKind::StringEnum { .. } => {}
+        }
+        let mut has_float = false;
+        for ty in refs {
+            walk(ty, &mut |leaf| match leaf {
+                TypeRef::Primitive(Primitive::F32 | Primitive::F64) => has_float = true,
+                TypeRef::Named(name) => users.entry(name.as_str()).or_default().push(def.name.as_str()),
+                _ => {}
+            });
+        }
+        if has_float {
+            pending.push(def.name.as_str());
+        }
+    }
+    let mut no_eq = HashSet::new();
+    while let Some(name) = pending.pop() {
+        if no_eq.insert(name) {
+            pending.extend(users.get(name).into_iter().flatten().copied());
+        }
+    }
+    no_eq
+}
+
+fn walk<'t>(ty: &'t TypeRef, visit: &mut impl FnMut(&'t TypeRef)) {
+    match ty {
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => walk(inner, visit),
+        leaf => visit(leaf),
+    }
+}

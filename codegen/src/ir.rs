@@ -1,0 +1,341 @@
+//! The resolved intermediate model: what will be generated, free of OpenAPI's quirks.
+//!
+//! Every name here is already a valid, unique Rust identifier; every `$ref` is resolved.
+//! Emitters read only these types. Order is the spec's order, so output is deterministic.
+
+use serde_json::Value;
+
+/// One API: the contents of one generated module (or one standalone crate).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// Servers; the first is the client's default base URL.
+    pub servers: Vec<Server>,
+    /// Every named type, component schemas first, then inline types in discovery order.
+    pub types: Vec<TypeDef>,
+    /// Every operation, in path then method order as the spec lists them.
+    pub operations: Vec<Operation>,
+    /// Security schemes the client can be configured with.
+    pub security_schemes: Vec<SecurityScheme>,
+}
+
+/// A server URL from the spec.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Server {
+    /// The URL with server variables replaced by their defaults.
+    pub url: String,
+    /// `description`.
+    pub description: Option<String>,
+}
+
+/// Documentation carried from the spec to rustdoc.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Docs {
+    /// `title` or `summary`.
+    pub title: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `example`.
+    pub example: Option<Value>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+}
+
+/// Validation keywords, carried into docs (and, later, generated checks).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// `minLength`.
+    pub min_length: Option<usize>,
+    /// `maxLength`.
+    pub max_length: Option<usize>,
+    /// `pattern`.
+    pub pattern: Option<String>,
+    /// `minimum`, and whether it is exclusive.
+    pub minimum: Option<(f64, bool)>,
+    /// `maximum`, and whether it is exclusive.
+    pub maximum: Option<(f64, bool)>,
+    /// `minItems`.
+    pub min_items: Option<usize>,
+    /// `maxItems`.
+    pub max_items: Option<usize>,
+}
+
+impl Constraints {
+    /// Whether no constraint is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// A named type to generate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// The Rust type name.
+    pub name: String,
+    /// JSON pointer of the schema this came from.
+    pub pointer: String,
+    /// Rustdoc.
+    pub docs: Docs,
+    /// What kind of type.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct {
+        /// Declared properties, in spec order.
+        fields: Vec<Field>,
+        /// `additionalProperties` with a schema or `true`, kept beside the declared fields.
+        additional: Option<TypeRef>,
+    },
+    /// A string enum; unknown values deserialize into a catch-all variant.
+    StringEnum {
+        /// Known values.
+        variants: Vec<EnumVariant>,
+    },
+    /// `oneOf`/`anyOf`: the first variant that deserializes wins.
+    Untagged {
+        /// Variants, named after their schema.
+        variants: Vec<(String, TypeRef)>,
+    },
+    /// A named alias of another type (a component schema that is a primitive, array or map).
+    Alias {
+        /// The aliased type.
+        target: TypeRef,
+    },
+    /// The non-path parameters of one operation, passed as one value.
+    Params {
+        /// The parameters, as fields.
+        fields: Vec<Field>,
+    },
+}
+
+/// One property of a struct (or one parameter of a params struct).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The Rust field name.
+    pub name: String,
+    /// The property name on the wire.
+    pub wire_name: String,
+    /// The value type (may be [`TypeRef::Nullable`]).
+    pub ty: TypeRef,
+    /// Listed in `required`.
+    pub required: bool,
+    /// Whether the field must be boxed to break a cycle of directly contained types.
+    pub boxed: bool,
+    /// Rustdoc.
+    pub docs: Docs,
+    /// Validation keywords.
+    pub constraints: Constraints,
+}
+
+/// One value of a string enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumVariant {
+    /// The Rust variant name.
+    pub name: String,
+    /// The value on the wire.
+    pub wire_value: String,
+}
+
+/// A reference to a type, as a field, parameter or body uses it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// A generated type, by Rust name.
+    Named(String),
+    /// A built-in scalar.
+    Primitive(Primitive),
+    /// An array.
+    Array(Box<TypeRef>),
+    /// A map with string keys.
+    Map(Box<TypeRef>),
+    /// Any JSON value.
+    Any,
+    /// A free-form JSON object.
+    Object,
+    /// `null` is allowed.
+    Nullable(Box<TypeRef>),
+}
+
+/// Built-in scalar types and the Rust types they become.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Primitive {
+    /// `string`.
+    String,
+    /// `boolean`.
+    Bool,
+    /// `integer` with `format: int32`.
+    I32,
+    /// `integer`.
+    I64,
+    /// `number` with `format: float`.
+    F32,
+    /// `number`.
+    F64,
+    /// `string` with `format: date-time` (chrono).
+    DateTime,
+    /// `string` with `format: date` (chrono).
+    Date,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// In a request header.
+    Header,
+    /// In the `Cookie` header.
+    Cookie,
+}
+
+/// One operation parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// The Rust argument or field name.
+    pub name: String,
+    /// The name on the wire.
+    pub wire_name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Whether the caller must give it.
+    pub required: bool,
+    /// Arrays: repeat the name per value (`explode: true`, the default for form style).
+    pub explode: bool,
+    /// The value type.
+    pub ty: TypeRef,
+    /// Rustdoc.
+    pub docs: Docs,
+}
+
+/// How a body is encoded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyKind {
+    /// `application/json` and `+json` types.
+    Json(TypeRef),
+    /// `text/*`.
+    Text,
+    /// Anything else, as raw bytes.
+    Binary,
+}
+
+/// The request body of an operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    /// The media type sent as `Content-Type`.
+    pub media_type: String,
+    /// How it is encoded.
+    pub kind: BodyKind,
+    /// `required`.
+    pub required: bool,
+    /// Rustdoc.
+    pub docs: Docs,
+}
+
+/// Which statuses a response covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusMatch {
+    /// One code.
+    Code(u16),
+    /// `2XX` and the like: the first digit.
+    Range(u16),
+    /// `default`.
+    Default,
+}
+
+/// One documented response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// The statuses it covers.
+    pub status: StatusMatch,
+    /// `description`.
+    pub description: String,
+    /// Its body, when it has one.
+    pub body: Option<BodyKind>,
+}
+
+/// One operation: one client method.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// `operationId`, or the one derived from method and path.
+    pub id: String,
+    /// The Rust method name.
+    pub name: String,
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// The path template, e.g. `/v1/accounts/{id}`.
+    pub path: String,
+    /// JSON pointer of the operation.
+    pub pointer: String,
+    /// Rustdoc.
+    pub docs: Docs,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Parameters: path ones in template order, then the others in spec order.
+    pub params: Vec<Param>,
+    /// Name of the params struct for the non-path parameters, when there are any.
+    pub params_type: Option<String>,
+    /// The request body.
+    pub body: Option<RequestBody>,
+    /// Documented responses.
+    pub responses: Vec<Response>,
+    /// What a success decodes to.
+    pub success: Success,
+    /// Alternatives (any one suffices) of security scheme names (all needed).
+    pub security: Vec<Vec<String>>,
+}
+
+/// What a successful call returns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Success {
+    /// No body: `()`.
+    Empty,
+    /// A decoded body, for the listed statuses.
+    Body {
+        /// The statuses with this body.
+        statuses: Vec<StatusMatch>,
+        /// Documented 2xx statuses without a body: the call then returns `None`.
+        empty_statuses: Vec<StatusMatch>,
+        /// How it decodes.
+        kind: BodyKind,
+    },
+}
+
+/// How a security scheme is applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// `Authorization: Bearer` (http bearer, oauth2, openIdConnect).
+    Bearer,
+    /// `Authorization: Basic`.
+    Basic,
+    /// An API key in a header.
+    ApiKeyHeader(String),
+    /// An API key in the query string.
+    ApiKeyQuery(String),
+    /// An API key in a cookie.
+    ApiKeyCookie(String),
+}
+
+/// One security scheme.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityScheme {
+    /// Its key in `components.securitySchemes`.
+    pub key: String,
+    /// The snake-case name of the builder method that sets its credential.
+    pub setter: String,
+    /// The name of the generated constant describing it.
+    pub constant: String,
+    /// How it is applied.
+    pub kind: SchemeKind,
+    /// `description`.
+    pub description: Option<String>,
+}

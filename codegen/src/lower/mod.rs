@@ -1,0 +1,89 @@
+//! Stage 4: `openapiv3::OpenAPI` into the resolved model of [`crate::ir`].
+//!
+//! All naming and all `$ref` resolution happen here, once.
+
+mod operations;
+mod recursion;
+mod schemas;
+mod security;
+
+use crate::diagnostics::Diagnostic;
+use crate::ir::{Api, Server};
+use crate::naming::Namespace;
+use openapiv3::OpenAPI;
+use std::collections::{HashMap, HashSet};
+
+/// The lowered API and the warnings found on the way.
+#[derive(Debug)]
+pub struct Lowered {
+    /// The model to emit.
+    pub api: Api,
+    /// Warnings (and errors, if any: the pipeline stops on those).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Lowers a parsed spec.
+pub fn lower(spec: &OpenAPI) -> Lowered {
+    let mut lowerer = Lowerer::new(spec);
+    lowerer.declare_components();
+    let security_schemes = security::schemes(spec, &mut lowerer.diagnostics);
+    let operations = operations::lower_all(&mut lowerer, &security_schemes);
+    lowerer.define_components();
+    lowerer.finish_types();
+    let api = Api {
+        title: spec.info.title.clone(),
+        version: spec.info.version.clone(),
+        description: spec.info.description.clone(),
+        servers: spec.servers.iter().map(server).collect(),
+        types: lowerer.types,
+        operations,
+        security_schemes,
+    };
+    Lowered { api, diagnostics: lowerer.diagnostics }
+}
+
+fn server(server: &openapiv3::Server) -> Server {
+    let mut url = server.url.clone();
+    if let Some(variables) = &server.variables {
+        for (name, variable) in variables {
+            url = url.replace(&format!("{{{name}}}"), &variable.default);
+        }
+    }
+    Server { url, description: server.description.clone() }
+}
+
+/// State shared by the lowering passes.
+pub(crate) struct Lowerer<'a> {
+    spec: &'a OpenAPI,
+    types: Vec<crate::ir::TypeDef>,
+    type_names: Namespace,
+    /// Component schema key -> Rust type name.
+    components: HashMap<String, String>,
+    /// Component schemas that allow `null`: references to them become nullable.
+    nullable_components: HashSet<String>,
+    /// Pointer of an inline schema already lowered -> its type, so shared schemas lower once.
+    inline_cache: HashMap<String, crate::ir::TypeRef>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(spec: &'a OpenAPI) -> Self {
+        Self {
+            spec,
+            types: Vec::new(),
+            type_names: Namespace::default(),
+            components: HashMap::new(),
+            nullable_components: HashSet::new(),
+            inline_cache: HashMap::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    fn warn(&mut self, code: &'static str, pointer: impl Into<String>, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::warning(code, pointer, message));
+    }
+
+    fn error(&mut self, code: &'static str, pointer: impl Into<String>, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::error(code, pointer, message));
+    }
+}

@@ -1,0 +1,494 @@
+//! Paths and operations into client methods.
+
+use super::schemas::docs_of;
+use super::Lowerer;
+use crate::diagnostics::{child, pointer};
+use crate::ir::{
+    BodyKind, Docs, Field, Operation, Param, ParamLocation, Primitive, RequestBody, Response, SecurityScheme,
+    StatusMatch, Success, TypeKind, TypeRef,
+};
+use crate::naming::{type_name, value_name, Namespace};
+use indexmap::IndexMap;
+use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
+use std::collections::HashMap;
+
+/// Client methods every client has: operation names must not clash with them.
+const CLIENT_METHODS: &[&str] = &["new", "builder", "base_url", "transport"];
+
+/// References are followed at most this many hops, so a `$ref` cycle cannot loop.
+const MAX_REF_HOPS: usize = 16;
+
+/// Lowers every operation of every path, in spec order.
+pub(super) fn lower_all(lowerer: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -> Vec<Operation> {
+    let spec = lowerer.spec;
+    let mut found = Vec::new();
+    for (path, item) in spec.paths.iter() {
+        let item_pointer = pointer(["paths", path.as_str()]);
+        let ReferenceOr::Item(item) = item else {
+            lowerer.warn("W0050", item_pointer, "a `$ref` path item is not supported: its operations are skipped");
+            continue;
+        };
+        for (method, op) in item.iter() {
+            found.push((path.as_str(), method, op, item, child(&item_pointer, method)));
+        }
+    }
+    let names = method_names(lowerer, &found);
+    found
+        .into_iter()
+        .zip(names)
+        .map(|((path, method, op, item, here), (id, name))| {
+            lower_operation(lowerer, schemes, OperationSite { path, method, op, item, pointer: here, id, name })
+        })
+        .collect()
+}
+
+struct OperationSite<'a> {
+    path: &'a str,
+    method: &'a str,
+    op: &'a openapiv3::Operation,
+    item: &'a openapiv3::PathItem,
+    pointer: String,
+    id: String,
+    name: String,
+}
+
+/// Picks each operation's id and method name: `operationId` in snake case, or a name from method
+/// and path when it is missing. NestJS ids (`AccountsController_update`) drop the controller
+/// prefix when the rest is unique in the spec.
+fn method_names(
+    lowerer: &mut Lowerer<'_>,
+    found: &[(&str, &str, &openapiv3::Operation, &openapiv3::PathItem, String)],
+) -> Vec<(String, String)> {
+    let ids: Vec<String> = found
+        .iter()
+        .map(|(path, method, op, _, here)| match &op.operation_id {
+            Some(id) if !id.trim().is_empty() => id.clone(),
+            _ => {
+                let derived = derived_id(method, path);
+                lowerer.warn("W0051", here.clone(), format!("no operationId: named `{derived}` from method and path"));
+                derived
+            }
+        })
+        .collect();
+    let short: Vec<Option<String>> = ids.iter().map(|id| controller_suffix(id).map(str::to_owned)).collect();
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for candidate in short.iter().flatten() {
+        *counts.entry(value_name(candidate)).or_default() += 1;
+    }
+    let mut names = Namespace::with_reserved(CLIENT_METHODS);
+    let mut seen_ids = HashMap::new();
+    ids.into_iter()
+        .zip(short)
+        .zip(found)
+        .map(|((id, short), site)| {
+            let preferred = short
+                .as_deref()
+                .map(value_name)
+                .filter(|n| counts.get(n) == Some(&1))
+                .unwrap_or_else(|| value_name(&id));
+            let name = names.claim(preferred, "_");
+            if let Some(previous) = seen_ids.insert(id.clone(), site.4.clone()) {
+                lowerer.warn(
+                    "W0052",
+                    site.4.clone(),
+                    format!("operationId `{id}` is also used at {previous}: this one is named `{name}`"),
+                );
+            }
+            (id, name)
+        })
+        .collect()
+}
+
+fn derived_id(method: &str, path: &str) -> String {
+    let mut words = vec![method.to_owned()];
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(param) => words.push(format!("by_{param}")),
+            None => words.push(segment.to_owned()),
+        }
+    }
+    value_name(&words.join("_"))
+}
+
+fn controller_suffix(id: &str) -> Option<&str> {
+    let (prefix, rest) = id.split_once('_')?;
+    (prefix.ends_with("Controller") && !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric()))
+        .then_some(rest)
+}
+
+fn lower_operation<'s>(lowerer: &mut Lowerer<'s>, schemes: &[SecurityScheme], site: OperationSite<'s>) -> Operation {
+    let type_prefix = type_name(&site.name);
+    let params = parameters(lowerer, &site, &type_prefix);
+    let params_type = params_struct(lowerer, &params, &type_prefix, &site.pointer);
+    let body = site.op.request_body.as_ref().and_then(|b| request_body(lowerer, b, &type_prefix, &site.pointer));
+    let responses = responses(lowerer, &site, &type_prefix);
+    let success = success(lowerer, &responses, &site.pointer);
+    let security =
+        security(lowerer, site.op.security.as_ref().or(lowerer.spec.security.as_ref()), schemes, &site.pointer);
+    Operation {
+        id: site.id,
+        name: site.name,
+        method: site.method.to_ascii_uppercase(),
+        path: site.path.to_owned(),
+        docs: Docs {
+            title: site.op.summary.clone(),
+            description: site.op.description.clone(),
+            example: None,
+            deprecated: site.op.deprecated,
+        },
+        tags: site.op.tags.clone(),
+        params,
+        params_type,
+        body,
+        responses,
+        success,
+        security,
+        pointer: site.pointer,
+    }
+}
+
+fn resolve<'s, T>(
+    lowerer: &mut Lowerer<'s>,
+    item: &'s ReferenceOr<T>,
+    lookup: impl Fn(&'s openapiv3::Components, &str) -> Option<&'s ReferenceOr<T>>,
+    prefix: &str,
+    here: &str,
+) -> Option<&'s T> {
+    let mut current = item;
+    for _ in 0..MAX_REF_HOPS {
+        match current {
+            ReferenceOr::Item(item) => return Some(item),
+            ReferenceOr::Reference { reference } => {
+                let target = reference.strip_prefix(prefix).and_then(|key| {
+                    lookup(lowerer.spec.components.as_ref()?, &key.replace("~1", "/").replace("~0", "~"))
+                });
+                match target {
+                    Some(next) => current = next,
+                    None => {
+                        lowerer.error("E0030", here, format!("`$ref: {reference}` does not resolve"));
+                        return None;
+                    }
+                }
+            }
+        }
+    }
+    lowerer.error("E0032", here, "a `$ref` chain is cyclic or longer than 16 hops");
+    None
+}
+
+fn parameters<'s>(lowerer: &mut Lowerer<'s>, site: &OperationSite<'s>, type_prefix: &str) -> Vec<Param> {
+    // Operation parameters override path-item ones with the same name and location.
+    let mut merged: IndexMap<(String, &'static str), (&openapiv3::Parameter, String)> = IndexMap::new();
+    let sources = [
+        (&site.item.parameters, pointer(["paths", site.path, "parameters"])),
+        (&site.op.parameters, child(&site.pointer, "parameters")),
+    ];
+    for (list, base) in sources {
+        for (i, param) in list.iter().enumerate() {
+            let here = format!("{base}/{i}");
+            if let Some(param) = resolve(lowerer, param, |c, k| c.parameters.get(k), "#/components/parameters/", &here)
+            {
+                let location = match param {
+                    Parameter::Path { .. } => "path",
+                    Parameter::Query { .. } => "query",
+                    Parameter::Header { .. } => "header",
+                    Parameter::Cookie { .. } => "cookie",
+                };
+                merged.insert((param.parameter_data_ref().name.clone(), location), (param, here));
+            }
+        }
+    }
+    let template: Vec<&str> =
+        site.path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)).collect();
+    let mut names = Namespace::with_reserved(&["body", "params"]);
+    let mut path_params = Vec::new();
+    let mut other = Vec::new();
+    for &wire in &template {
+        let Some((param, here)) = merged.shift_remove(&(wire.to_owned(), "path")) else {
+            lowerer.warn(
+                "W0053",
+                site.pointer.clone(),
+                format!("path parameter `{wire}` is not declared: taken as a required string"),
+            );
+            path_params.push(Param {
+                name: names.claim(value_name(wire), "_"),
+                wire_name: wire.to_owned(),
+                location: ParamLocation::Path,
+                required: true,
+                explode: false,
+                ty: TypeRef::Primitive(Primitive::String),
+                docs: Docs::default(),
+            });
+            continue;
+        };
+        path_params.push(param_of(lowerer, param, &here, type_prefix, &mut names));
+    }
+    for ((wire, location), (param, here)) in merged {
+        if location == "path" {
+            lowerer.error(
+                "E0050",
+                here,
+                format!("path parameter `{wire}` does not appear in the path template `{}`", site.path),
+            );
+            continue;
+        }
+        other.push(param_of(lowerer, param, &here, type_prefix, &mut names));
+    }
+    path_params.extend(other);
+    path_params
+}
+
+fn param_of(
+    lowerer: &mut Lowerer<'_>,
+    param: &Parameter,
+    here: &str,
+    type_prefix: &str,
+    names: &mut Namespace,
+) -> Param {
+    let data = param.parameter_data_ref();
+    let hint = format!("{type_prefix}{}", type_name(&data.name));
+    let (ty, schema_docs) = match &data.format {
+        ParameterSchemaOrContent::Schema(schema) => {
+            let docs = schema.as_item().map(docs_of).unwrap_or_default();
+            (lowerer.type_of(schema, &hint, &child(here, "schema")), docs)
+        }
+        ParameterSchemaOrContent::Content(_) => {
+            lowerer.warn("W0054", here, "a parameter with `content` is sent as a JSON string");
+            (TypeRef::Any, Docs::default())
+        }
+    };
+    let (location, default_explode) = match param {
+        Parameter::Path { .. } => (ParamLocation::Path, false),
+        Parameter::Query { .. } => (ParamLocation::Query, true),
+        Parameter::Header { .. } => (ParamLocation::Header, false),
+        Parameter::Cookie { .. } => (ParamLocation::Cookie, true),
+    };
+    Param {
+        name: names.claim(value_name(&data.name), "_"),
+        wire_name: data.name.clone(),
+        location,
+        required: data.required || location == ParamLocation::Path,
+        explode: data.explode.unwrap_or(default_explode),
+        ty,
+        docs: Docs {
+            description: data.description.clone().or(schema_docs.description),
+            example: data.example.clone().or(schema_docs.example),
+            deprecated: data.deprecated.unwrap_or(false),
+            title: None,
+        },
+    }
+}
+
+/// Non-path parameters travel in one struct, so optional ones are easy to leave out.
+fn params_struct(lowerer: &mut Lowerer<'_>, params: &[Param], type_prefix: &str, here: &str) -> Option<String> {
+    let fields: Vec<Field> = params
+        .iter()
+        .filter(|p| p.location != ParamLocation::Path)
+        .map(|p| Field {
+            name: p.name.clone(),
+            wire_name: p.wire_name.clone(),
+            ty: p.ty.clone(),
+            required: p.required,
+            boxed: false,
+            docs: p.docs.clone(),
+            constraints: Default::default(),
+        })
+        .collect();
+    if fields.is_empty() {
+        return None;
+    }
+    let name = lowerer.type_names.claim(format!("{type_prefix}Params"), "");
+    let docs = Docs {
+        description: Some(format!(
+            "Query, header and cookie parameters of [`Client::{}`](super::Client).",
+            value_name(type_prefix)
+        )),
+        ..Docs::default()
+    };
+    lowerer.push_type(name.clone(), &child(here, "parameters"), docs, TypeKind::Params { fields });
+    Some(name)
+}
+
+fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+}
+
+/// The preferred media type of a content map: JSON first, then the first listed.
+fn pick_media<'c>(
+    content: &'c IndexMap<String, openapiv3::MediaType>,
+) -> Option<(&'c String, &'c openapiv3::MediaType)> {
+    content.iter().find(|(m, _)| is_json(m)).or_else(|| content.iter().next())
+}
+
+fn body_kind(
+    lowerer: &mut Lowerer<'_>,
+    media_type: &str,
+    media: &openapiv3::MediaType,
+    hint: &str,
+    here: &str,
+) -> BodyKind {
+    if is_json(media_type) {
+        let ty = match &media.schema {
+            Some(schema) => lowerer.type_of(schema, hint, &child(here, "schema")),
+            None => TypeRef::Any,
+        };
+        BodyKind::Json(ty)
+    } else if media_type.starts_with("text/") {
+        BodyKind::Text
+    } else {
+        BodyKind::Binary
+    }
+}
+
+fn request_body<'s>(
+    lowerer: &mut Lowerer<'s>,
+    body: &'s ReferenceOr<openapiv3::RequestBody>,
+    type_prefix: &str,
+    op_pointer: &str,
+) -> Option<RequestBody> {
+    let here = child(op_pointer, "requestBody");
+    let body = resolve(lowerer, body, |c, k| c.request_bodies.get(k), "#/components/requestBodies/", &here)?;
+    let (media_type, media) = pick_media(&body.content)?;
+    let media_pointer = child(&child(&here, "content"), media_type);
+    let kind = body_kind(lowerer, media_type, media, &format!("{type_prefix}Body"), &media_pointer);
+    if matches!(kind, BodyKind::Binary) && media_type != "application/octet-stream" {
+        lowerer.warn(
+            "W0055",
+            media_pointer,
+            format!("`{media_type}` bodies are not encoded by the client yet: the caller passes the encoded bytes"),
+        );
+    }
+    Some(RequestBody {
+        media_type: media_type.clone(),
+        kind,
+        required: body.required,
+        docs: Docs { description: body.description.clone(), ..Docs::default() },
+    })
+}
+
+fn responses<'s>(lowerer: &mut Lowerer<'s>, site: &OperationSite<'s>, type_prefix: &str) -> Vec<Response> {
+    let base = child(&site.pointer, "responses");
+    let success_count = site.op.responses.responses.keys().filter(|s| is_success(&status_match(s))).count();
+    let mut entries: Vec<(StatusMatch, &ReferenceOr<openapiv3::Response>, String)> = site
+        .op
+        .responses
+        .responses
+        .iter()
+        .map(|(status, r)| (status_match(status), r, child(&base, &status.to_string())))
+        .collect();
+    if let Some(default) = &site.op.responses.default {
+        entries.push((StatusMatch::Default, default, child(&base, "default")));
+    }
+    entries
+        .into_iter()
+        .filter_map(|(status, response, here)| {
+            let response = resolve(lowerer, response, |c, k| c.responses.get(k), "#/components/responses/", &here)?;
+            let suffix = match status {
+                StatusMatch::Code(code) if is_success(&status) && success_count == 1 => {
+                    let _ = code;
+                    "Response".to_owned()
+                }
+                StatusMatch::Code(code) => format!("Response{code}"),
+                StatusMatch::Range(digit) => format!("Response{digit}xx"),
+                StatusMatch::Default => "ResponseDefault".to_owned(),
+            };
+            let body = pick_media(&response.content).map(|(media_type, media)| {
+                let media_pointer = child(&child(&here, "content"), media_type);
+                body_kind(lowerer, media_type, media, &format!("{type_prefix}{suffix}"), &media_pointer)
+            });
+            Some(Response { status, description: response.description.clone(), body })
+        })
+        .collect()
+}
+
+fn status_match(status: &StatusCode) -> StatusMatch {
+    match status {
+        StatusCode::Code(code) => StatusMatch::Code(*code),
+        StatusCode::Range(digit) => StatusMatch::Range(*digit),
+    }
+}
+
+fn is_success(status: &StatusMatch) -> bool {
+    match status {
+        StatusMatch::Code(code) => (200..300).contains(code),
+        StatusMatch::Range(digit) => *digit == 2,
+        StatusMatch::Default => false,
+    }
+}
+
+/// What a success returns: the one body all documented 2xx responses share.
+fn success(lowerer: &mut Lowerer<'_>, responses: &[Response], here: &str) -> Success {
+    let successes: Vec<&Response> = responses.iter().filter(|r| is_success(&r.status)).collect();
+    let mut kinds: Vec<&BodyKind> = Vec::new();
+    for kind in successes.iter().filter_map(|r| r.body.as_ref()) {
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+    }
+    let kind = match kinds.as_slice() {
+        [] => return Success::Empty,
+        [one] => (*one).clone(),
+        _ => {
+            lowerer.warn(
+                "W0056",
+                child(here, "responses"),
+                "2xx responses with different bodies are decoded as any JSON value",
+            );
+            BodyKind::Json(TypeRef::Any)
+        }
+    };
+    Success::Body {
+        statuses: successes.iter().filter(|r| r.body.is_some()).map(|r| r.status).collect(),
+        empty_statuses: successes
+            .iter()
+            .filter(|r| r.body.is_none() && matches!(r.status, StatusMatch::Code(_)))
+            .map(|r| r.status)
+            .collect(),
+        kind,
+    }
+}
+
+fn security(
+    lowerer: &mut Lowerer<'_>,
+    requirements: Option<&Vec<openapiv3::SecurityRequirement>>,
+    schemes: &[SecurityScheme],
+    here: &str,
+) -> Vec<Vec<String>> {
+    let Some(requirements) = requirements else { return Vec::new() };
+    requirements
+        .iter()
+        .filter_map(|requirement| {
+            let names: Vec<String> = requirement.keys().cloned().collect();
+            match names.iter().find(|n| !schemes.iter().any(|s| &s.key == *n)) {
+                Some(unknown) => {
+                    lowerer.warn(
+                        "W0057",
+                        child(here, "security"),
+                        format!("security scheme `{unknown}` is not usable: this alternative is skipped"),
+                    );
+                    None
+                }
+                None => Some(names),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derived_ids_read_like_the_route() {
+        assert_eq!(derived_id("patch", "/v0/accounts/{account_id}"), "patch_v0_accounts_by_account_id");
+        assert_eq!(derived_id("get", "/"), "get");
+    }
+
+    #[test]
+    fn nest_controller_prefixes_are_recognised() {
+        assert_eq!(controller_suffix("AccountsController_update"), Some("update"));
+        assert_eq!(controller_suffix("accounts_update"), None);
+        assert_eq!(controller_suffix("FooController_"), None);
+    }
+}

@@ -1,0 +1,457 @@
+//! Schemas into named types and type references.
+
+use super::Lowerer;
+use crate::diagnostics::{child, escape_token};
+use crate::ir::{Constraints, Docs, EnumVariant, Field, Primitive, TypeDef, TypeKind, TypeRef};
+use crate::naming::{type_name, value_name, Namespace};
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
+};
+
+const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+/// Recursion guard for `allOf` chains through references.
+const MAX_MERGE_DEPTH: usize = 32;
+
+impl Lowerer<'_> {
+    /// Claims a Rust name for every component schema, before anything refers to them.
+    pub(super) fn declare_components(&mut self) {
+        let Some(components) = &self.spec.components else { return };
+        for (key, schema) in &components.schemas {
+            let name = self.type_names.claim(type_name(key), "");
+            self.components.insert(key.clone(), name);
+            if let ReferenceOr::Item(schema) = schema {
+                if schema.schema_data.nullable {
+                    self.nullable_components.insert(key.clone());
+                }
+            }
+        }
+    }
+
+    /// Lowers every component schema into its named type.
+    pub(super) fn define_components(&mut self) {
+        let Some(components) = &self.spec.components else { return };
+        for (key, schema) in &components.schemas {
+            let name = self.components[key].clone();
+            let pointer = format!("{SCHEMA_PREFIX}{}", escape_token(key));
+            match schema {
+                ReferenceOr::Item(schema) => self.define(name, schema, &pointer),
+                ReferenceOr::Reference { reference } => {
+                    let target = self.reference(reference, &pointer);
+                    self.push_type(name, &pointer, Docs::default(), TypeKind::Alias { target });
+                }
+            }
+        }
+    }
+
+    /// The type of a schema or reference used somewhere; `hint` names a type it needs.
+    pub(crate) fn type_of(&mut self, schema: &ReferenceOr<Schema>, hint: &str, pointer: &str) -> TypeRef {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference(reference, pointer),
+            ReferenceOr::Item(schema) => self.inline(schema, hint, pointer),
+        }
+    }
+
+    fn type_of_boxed(&mut self, schema: &ReferenceOr<Box<Schema>>, hint: &str, pointer: &str) -> TypeRef {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference(reference, pointer),
+            ReferenceOr::Item(schema) => self.inline(schema, hint, pointer),
+        }
+    }
+
+    fn reference(&mut self, reference: &str, pointer: &str) -> TypeRef {
+        let named = reference.strip_prefix(SCHEMA_PREFIX).map(unescape).and_then(|key| {
+            let name = self.components.get(&key)?.clone();
+            let nullable = self.nullable_components.contains(&key);
+            Some(if nullable { nullable_of(TypeRef::Named(name)) } else { TypeRef::Named(name) })
+        });
+        named.unwrap_or_else(|| {
+            self.error("E0030", pointer, format!("`$ref: {reference}` does not point to a component schema"));
+            TypeRef::Any
+        })
+    }
+
+    fn inline(&mut self, schema: &Schema, hint: &str, pointer: &str) -> TypeRef {
+        let base = self.inline_base(schema, hint, pointer);
+        if schema.schema_data.nullable {
+            nullable_of(base)
+        } else {
+            base
+        }
+    }
+
+    fn inline_base(&mut self, schema: &Schema, hint: &str, pointer: &str) -> TypeRef {
+        if let Some(simple) = self.simple_type(schema, hint, pointer) {
+            return simple;
+        }
+        if let Some(cached) = self.inline_cache.get(pointer) {
+            return cached.clone();
+        }
+        let name = self.type_names.claim(type_name(hint), "");
+        let named = TypeRef::Named(name.clone());
+        self.inline_cache.insert(pointer.to_owned(), named.clone());
+        self.define(name, schema, pointer);
+        named
+    }
+
+    /// Types that need no definition of their own: primitives, arrays, maps, single references.
+    fn simple_type(&mut self, schema: &Schema, hint: &str, pointer: &str) -> Option<TypeRef> {
+        Some(match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) if s.enumeration.iter().all(Option::is_none) => {
+                TypeRef::Primitive(string_primitive(&s.format))
+            }
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Primitive(Primitive::Bool),
+            SchemaKind::Type(Type::Integer(i)) => TypeRef::Primitive(match i.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Primitive::I32,
+                _ => Primitive::I64,
+            }),
+            SchemaKind::Type(Type::Number(n)) => TypeRef::Primitive(match n.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Primitive::F32,
+                _ => Primitive::F64,
+            }),
+            SchemaKind::Type(Type::Array(a)) => self.array(a.items.as_ref(), hint, pointer),
+            SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => {
+                self.map(o.additional_properties.as_ref(), hint, pointer)
+            }
+            SchemaKind::AllOf { all_of } if all_of.len() == 1 && is_plain_wrapper(schema) => {
+                self.type_of(&all_of[0], hint, &child(&child(pointer, "allOf"), "0"))
+            }
+            SchemaKind::Any(any)
+                if any.properties.is_empty()
+                    && any.all_of.is_empty()
+                    && any.one_of.is_empty()
+                    && any.any_of.is_empty() =>
+            {
+                match any.typ.as_deref() {
+                    Some("array") => self.array(any.items.as_ref(), hint, pointer),
+                    Some("object") | None if any.additional_properties.is_some() => {
+                        self.map(any.additional_properties.as_ref(), hint, pointer)
+                    }
+                    Some("object") => TypeRef::Object,
+                    Some("string") if any.enumeration.is_empty() => TypeRef::Primitive(Primitive::String),
+                    Some("integer") => TypeRef::Primitive(Primitive::I64),
+                    Some("number") => TypeRef::Primitive(Primitive::F64),
+                    Some("boolean") => TypeRef::Primitive(Primitive::Bool),
+                    _ => TypeRef::Any,
+                }
+            }
+            SchemaKind::Not { .. } => {
+                self.warn("W0030", pointer, "`not` schemas are read as any JSON value");
+                TypeRef::Any
+            }
+            _ => return None,
+        })
+    }
+
+    fn array(&mut self, items: Option<&ReferenceOr<Box<Schema>>>, hint: &str, pointer: &str) -> TypeRef {
+        let item = match items {
+            Some(items) => self.type_of_boxed(items, &format!("{hint}Item"), &child(pointer, "items")),
+            None => TypeRef::Any,
+        };
+        TypeRef::Array(Box::new(item))
+    }
+
+    fn map(&mut self, additional: Option<&AdditionalProperties>, hint: &str, pointer: &str) -> TypeRef {
+        match additional {
+            Some(AdditionalProperties::Schema(schema)) => TypeRef::Map(Box::new(self.type_of(
+                schema,
+                &format!("{hint}Value"),
+                &child(pointer, "additionalProperties"),
+            ))),
+            _ => TypeRef::Object,
+        }
+    }
+
+    /// Defines the named type `name` for `schema`.
+    fn define(&mut self, name: String, schema: &Schema, pointer: &str) {
+        let docs = docs_of(schema);
+        let kind = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) if s.enumeration.iter().any(Option::is_some) => {
+                string_enum(s.enumeration.iter().flatten())
+            }
+            SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => {
+                let fields = self.fields(&name, &o.properties, &o.required, pointer);
+                let additional = self.additional(o.additional_properties.as_ref(), &name, pointer);
+                TypeKind::Struct { fields, additional }
+            }
+            SchemaKind::Any(any) if !any.properties.is_empty() && any.all_of.is_empty() => {
+                let fields = self.fields(&name, &any.properties, &any.required, pointer);
+                let additional = self.additional(any.additional_properties.as_ref(), &name, pointer);
+                TypeKind::Struct { fields, additional }
+            }
+            SchemaKind::Any(any)
+                if !any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_string() || v.is_null()) =>
+            {
+                string_enum(any.enumeration.iter().filter_map(|v| v.as_str().map(str::to_owned)))
+            }
+            SchemaKind::AllOf { all_of } => self.merge_all_of(&name, all_of, pointer),
+            SchemaKind::Any(any) if !any.all_of.is_empty() => self.merge_all_of(&name, &any.all_of, pointer),
+            SchemaKind::OneOf { one_of: options } | SchemaKind::AnyOf { any_of: options } => {
+                let key = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                self.untagged(&name, options, &child(pointer, key))
+            }
+            SchemaKind::Any(any) if !any.one_of.is_empty() || !any.any_of.is_empty() => {
+                let (key, options) =
+                    if any.one_of.is_empty() { ("anyOf", &any.any_of) } else { ("oneOf", &any.one_of) };
+                self.untagged(&name, options, &child(pointer, key))
+            }
+            _ => {
+                let mut plain = schema.clone();
+                plain.schema_data.nullable = false;
+                let target = self.simple_type(&plain, &format!("{name}Item"), pointer).unwrap_or(TypeRef::Any);
+                TypeKind::Alias { target }
+            }
+        };
+        self.push_type(name, pointer, docs, kind);
+    }
+
+    pub(super) fn push_type(&mut self, name: String, pointer: &str, docs: Docs, kind: TypeKind) {
+        self.types.push(TypeDef { name, pointer: pointer.to_owned(), docs, kind });
+    }
+
+    fn fields(
+        &mut self,
+        owner: &str,
+        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        pointer: &str,
+    ) -> Vec<Field> {
+        let mut names = Namespace::default();
+        let properties_pointer = child(pointer, "properties");
+        properties
+            .iter()
+            .map(|(wire_name, schema)| {
+                let here = child(&properties_pointer, wire_name);
+                let hint = format!("{owner}{}", type_name(wire_name));
+                let ty = self.type_of_boxed(schema, &hint, &here);
+                let (docs, constraints) = match schema {
+                    ReferenceOr::Item(schema) => (docs_of(schema), constraints_of(schema)),
+                    ReferenceOr::Reference { .. } => (Docs::default(), Constraints::default()),
+                };
+                Field {
+                    name: names.claim(value_name(wire_name), "_"),
+                    wire_name: wire_name.clone(),
+                    ty,
+                    required: required.contains(wire_name),
+                    boxed: false,
+                    docs,
+                    constraints,
+                }
+            })
+            .collect()
+    }
+
+    fn additional(&mut self, additional: Option<&AdditionalProperties>, owner: &str, pointer: &str) -> Option<TypeRef> {
+        match additional? {
+            AdditionalProperties::Any(true) => Some(TypeRef::Any),
+            AdditionalProperties::Any(false) => None,
+            AdditionalProperties::Schema(schema) => {
+                Some(self.type_of(schema, &format!("{owner}Value"), &child(pointer, "additionalProperties")))
+            }
+        }
+    }
+
+    /// `allOf`: the properties of every member (following references) in one struct.
+    fn merge_all_of(&mut self, name: &str, members: &[ReferenceOr<Schema>], pointer: &str) -> TypeKind {
+        let mut collected = MergedObject::default();
+        let all_of = child(pointer, "allOf");
+        for (i, member) in members.iter().enumerate() {
+            self.collect_members(member, &format!("{all_of}/{i}"), &mut collected, 0);
+        }
+        let mut fields = Vec::new();
+        let mut names = Namespace::default();
+        for (wire_name, (schema, here)) in &collected.properties {
+            let hint = format!("{name}{}", type_name(wire_name));
+            let ty = self.type_of_boxed(schema, &hint, here);
+            let (docs, constraints) = match schema {
+                ReferenceOr::Item(s) => (docs_of(s), constraints_of(s)),
+                ReferenceOr::Reference { .. } => (Docs::default(), Constraints::default()),
+            };
+            fields.push(Field {
+                name: names.claim(value_name(wire_name), "_"),
+                wire_name: wire_name.clone(),
+                ty,
+                required: collected.required.contains(wire_name),
+                boxed: false,
+                docs,
+                constraints,
+            });
+        }
+        let additional = collected.additional.then_some(TypeRef::Any);
+        TypeKind::Struct { fields, additional }
+    }
+
+    fn collect_members(&mut self, member: &ReferenceOr<Schema>, pointer: &str, into: &mut MergedObject, depth: usize) {
+        if depth > MAX_MERGE_DEPTH {
+            self.error("E0031", pointer, "`allOf` references form a cycle");
+            return;
+        }
+        let (schema, here) = match member {
+            ReferenceOr::Reference { reference } => {
+                let key = reference.strip_prefix(SCHEMA_PREFIX).map(unescape);
+                match key.as_ref().and_then(|k| self.spec.components.as_ref()?.schemas.get(k)) {
+                    Some(target) => {
+                        let target_pointer =
+                            format!("{SCHEMA_PREFIX}{}", escape_token(key.as_deref().unwrap_or_default()));
+                        return self.collect_members(target, &target_pointer, into, depth + 1);
+                    }
+                    None => {
+                        self.error(
+                            "E0030",
+                            pointer,
+                            format!("`$ref: {reference}` does not point to a component schema"),
+                        );
+                        return;
+                    }
+                }
+            }
+            ReferenceOr::Item(schema) => (schema, pointer),
+        };
+        let (properties, required, additional, nested) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => (&o.properties, &o.required, &o.additional_properties, None),
+            SchemaKind::Any(a) => (&a.properties, &a.required, &a.additional_properties, Some(&a.all_of)),
+            SchemaKind::AllOf { all_of } => {
+                for (i, m) in all_of.iter().enumerate() {
+                    self.collect_members(m, &format!("{}/{i}", child(here, "allOf")), into, depth + 1);
+                }
+                return;
+            }
+            _ => {
+                self.warn("W0031", here, "an `allOf` member that is not an object is ignored in the merged struct");
+                return;
+            }
+        };
+        let props_pointer = child(here, "properties");
+        for (name, prop) in properties {
+            into.properties.insert(name.clone(), (prop.clone(), child(&props_pointer, name)));
+        }
+        into.required.extend(required.iter().cloned());
+        into.additional |= matches!(additional, Some(AdditionalProperties::Any(true)));
+        for (i, m) in nested.into_iter().flatten().enumerate() {
+            self.collect_members(m, &format!("{}/{i}", child(here, "allOf")), into, depth + 1);
+        }
+    }
+
+    /// `oneOf`/`anyOf`: an untagged enum with one variant per option.
+    fn untagged(&mut self, name: &str, options: &[ReferenceOr<Schema>], pointer: &str) -> TypeKind {
+        let mut names = Namespace::default();
+        let variants = options
+            .iter()
+            .enumerate()
+            .map(|(i, option)| {
+                let label = match option {
+                    ReferenceOr::Reference { reference } => {
+                        type_name(reference.rsplit('/').next().unwrap_or("Variant"))
+                    }
+                    ReferenceOr::Item(s) => variant_label(s, i),
+                };
+                let ty = self.type_of(option, &format!("{name}{label}"), &format!("{pointer}/{i}"));
+                (names.claim(label, ""), ty)
+            })
+            .collect();
+        TypeKind::Untagged { variants }
+    }
+}
+
+#[derive(Default)]
+struct MergedObject {
+    properties: indexmap::IndexMap<String, (ReferenceOr<Box<Schema>>, String)>,
+    required: Vec<String>,
+    additional: bool,
+}
+
+fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+fn nullable_of(ty: TypeRef) -> TypeRef {
+    match ty {
+        TypeRef::Nullable(_) | TypeRef::Any => ty,
+        other => TypeRef::Nullable(Box::new(other)),
+    }
+}
+
+/// `allOf: [$ref]` with nothing but docs and `nullable` beside it stands for the reference itself.
+fn is_plain_wrapper(schema: &Schema) -> bool {
+    schema.schema_data.discriminator.is_none()
+}
+
+fn string_primitive(format: &VariantOrUnknownOrEmpty<StringFormat>) -> Primitive {
+    match format {
+        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Primitive::DateTime,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Primitive::Date,
+        _ => Primitive::String,
+    }
+}
+
+fn string_enum(values: impl Iterator<Item = impl AsRef<str>>) -> TypeKind {
+    let mut names = Namespace::with_reserved(&["Unknown"]);
+    let mut seen = std::collections::HashSet::new();
+    let variants = values
+        .filter(|v| seen.insert(v.as_ref().to_owned()))
+        .map(|v| EnumVariant { name: names.claim(variant_name(v.as_ref()), ""), wire_value: v.as_ref().to_owned() })
+        .collect();
+    TypeKind::StringEnum { variants }
+}
+
+fn variant_name(value: &str) -> String {
+    if value.is_empty() {
+        return "Empty".to_owned();
+    }
+    let name = type_name(value);
+    if name.starts_with('T') && value.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("V{}", &name[1..])
+    } else {
+        name
+    }
+}
+
+fn variant_label(schema: &Schema, index: usize) -> String {
+    if let Some(title) = &schema.schema_data.title {
+        return type_name(title);
+    }
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(_)) => "String".to_owned(),
+        SchemaKind::Type(Type::Integer(_)) => "Integer".to_owned(),
+        SchemaKind::Type(Type::Number(_)) => "Number".to_owned(),
+        SchemaKind::Type(Type::Boolean(_)) => "Boolean".to_owned(),
+        SchemaKind::Type(Type::Array(_)) => "Array".to_owned(),
+        _ => format!("Variant{}", index + 1),
+    }
+}
+
+pub(super) fn docs_of(schema: &Schema) -> Docs {
+    let data = &schema.schema_data;
+    Docs {
+        title: data.title.clone(),
+        description: data.description.clone(),
+        example: data.example.clone(),
+        deprecated: data.deprecated,
+    }
+}
+
+fn constraints_of(schema: &Schema) -> Constraints {
+    let mut c = Constraints::default();
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            c.min_length = s.min_length;
+            c.max_length = s.max_length;
+            c.pattern.clone_from(&s.pattern);
+        }
+        SchemaKind::Type(Type::Integer(i)) => {
+            c.minimum = i.minimum.map(|m| (m as f64, i.exclusive_minimum));
+            c.maximum = i.maximum.map(|m| (m as f64, i.exclusive_maximum));
+        }
+        SchemaKind::Type(Type::Number(n)) => {
+            c.minimum = n.minimum.map(|m| (m, n.exclusive_minimum));
+            c.maximum = n.maximum.map(|m| (m, n.exclusive_maximum));
+        }
+        SchemaKind::Type(Type::Array(a)) => {
+            c.min_items = a.min_items;
+            c.max_items = a.max_items;
+        }
+        _ => {}
+    }
+    c
+}

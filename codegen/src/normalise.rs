@@ -1,0 +1,263 @@
+//! Stage 2: value-level rewrites into the OpenAPI 3.0 shape that `openapiv3` reads.
+//!
+//! OpenAPI 3.1 schemas are JSON Schema 2020-12; the rewrites here keep their meaning where 3.0 can
+//! say the same thing, and warn (naming the pointer) where it cannot.
+
+use crate::diagnostics::{child, Diagnostic};
+use serde_json::{json, Map, Value};
+
+/// Rewrites `document` in place; returns warnings for what could not be kept.
+pub fn normalise(document: &mut Value) -> Result<Vec<Diagnostic>, Diagnostic> {
+    let mut warnings = Vec::new();
+    let Some(root) = document.as_object_mut() else {
+        return Err(Diagnostic::error("E0010", "#", "the document is not an object"));
+    };
+    if root.contains_key("swagger") {
+        return Err(Diagnostic::error("E0011", "#/swagger", "Swagger 2.0 documents are not supported yet"));
+    }
+    let version = root.get("openapi").and_then(Value::as_str).unwrap_or_default().to_owned();
+    if version.starts_with("3.0") {
+        return Ok(warnings);
+    }
+    if !version.starts_with("3.1") {
+        return Err(Diagnostic::error(
+            "E0012",
+            "#/openapi",
+            format!("unsupported OpenAPI version {version:?}: expected 3.0.x or 3.1.x"),
+        ));
+    }
+    root.insert("openapi".into(), json!("3.0.3"));
+    if root.remove("webhooks").is_some() {
+        warnings.push(Diagnostic::warning("W0010", "#/webhooks", "webhooks are not generated: skipped"));
+    }
+    root.remove("jsonSchemaDialect");
+    root.entry("paths").or_insert_with(|| json!({}));
+    if let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) {
+        if components.remove("pathItems").is_some() {
+            warnings.push(Diagnostic::warning(
+                "W0011",
+                "#/components/pathItems",
+                "components.pathItems is not supported: skipped",
+            ));
+        }
+        if let Some(schemas) = components.get_mut("schemas").and_then(Value::as_object_mut) {
+            for (name, schema) in schemas.iter_mut() {
+                schema_31(
+                    schema,
+                    &format!("#/components/schemas/{}", crate::diagnostics::escape_token(name)),
+                    &mut warnings,
+                );
+            }
+        }
+    }
+    if let Some(license) = root.get_mut("info").and_then(|i| i.get_mut("license")).and_then(Value::as_object_mut) {
+        license.remove("identifier");
+    }
+    for key in ["paths", "components"] {
+        if let Some(value) = root.get_mut(key) {
+            find_schemas(value, &format!("#/{key}"), &mut warnings);
+        }
+    }
+    Ok(warnings)
+}
+
+/// Walks non-schema parts of the document and rewrites every `schema` found.
+fn find_schemas(value: &mut Value, pointer: &str, warnings: &mut Vec<Diagnostic>) {
+    match value {
+        Value::Object(map) => {
+            for (key, item) in map.iter_mut() {
+                let here = child(pointer, key);
+                match key.as_str() {
+                    "schema" => schema_31(item, &here, warnings),
+                    // Component schemas are rewritten by the caller; examples are data, not spec.
+                    "schemas" if pointer == "#/components" => {}
+                    "example" | "examples" => {}
+                    _ => find_schemas(item, &here, warnings),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                find_schemas(item, &format!("{pointer}/{i}"), warnings);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Rewrites one 3.1 schema, and its subschemas, into the 3.0 shape.
+fn schema_31(schema: &mut Value, pointer: &str, warnings: &mut Vec<Diagnostic>) {
+    // Boolean schemas: `true` allows anything, `false` nothing (kept as "anything", with a note).
+    if let Value::Bool(allowed) = schema {
+        if !*allowed {
+            warnings.push(Diagnostic::warning("W0012", pointer, "the `false` schema is read as any value"));
+        }
+        *schema = json!({});
+        return;
+    }
+    let Some(map) = schema.as_object_mut() else { return };
+    recurse_subschemas(map, pointer, warnings);
+
+    if let Some(Value::Array(types)) = map.get("type").cloned() {
+        let mut non_null: Vec<Value> = types.into_iter().filter(|t| t != "null").collect();
+        let had_null = map.get("type").and_then(Value::as_array).map_or(0, Vec::len) != non_null.len();
+        if had_null {
+            map.insert("nullable".into(), json!(true));
+        }
+        match non_null.len() {
+            0 => {
+                map.remove("type");
+            }
+            1 => {
+                map.insert("type".into(), non_null.remove(0));
+            }
+            _ => {
+                map.remove("type");
+                warnings.push(Diagnostic::warning(
+                    "W0013",
+                    child(pointer, "type"),
+                    "a schema with several types is read as any JSON value",
+                ));
+            }
+        }
+    } else if map.get("type").is_some_and(|t| t == "null") {
+        map.remove("type");
+        map.insert("nullable".into(), json!(true));
+    }
+    if let Some(value) = map.remove("const") {
+        map.insert("enum".into(), json!([value]));
+    }
+    if let Some(Value::Array(mut examples)) = map.remove("examples") {
+        if !map.contains_key("example") && !examples.is_empty() {
+            map.insert("example".into(), examples.swap_remove(0));
+        }
+    }
+    for (bound, exclusive) in [("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")] {
+        if let Some(limit) = map.get(exclusive).filter(|v| v.is_number()).cloned() {
+            map.insert(bound.into(), limit);
+            map.insert(exclusive.into(), json!(true));
+        }
+    }
+    nullable_union(map);
+    ref_with_siblings(map);
+}
+
+fn recurse_subschemas(map: &mut Map<String, Value>, pointer: &str, warnings: &mut Vec<Diagnostic>) {
+    for key in ["items", "additionalProperties", "not"] {
+        if let Some(sub) =
+            map.get_mut(key).filter(|v| v.is_object() || (key != "additionalProperties" && v.is_boolean()))
+        {
+            schema_31(sub, &child(pointer, key), warnings);
+        }
+    }
+    for key in ["properties", "patternProperties", "$defs"] {
+        if let Some(Value::Object(subs)) = map.get_mut(key) {
+            let here = child(pointer, key);
+            for (name, sub) in subs.iter_mut() {
+                schema_31(sub, &child(&here, name), warnings);
+            }
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf", "prefixItems"] {
+        if let Some(Value::Array(subs)) = map.get_mut(key) {
+            let here = child(pointer, key);
+            for (i, sub) in subs.iter_mut().enumerate() {
+                schema_31(sub, &format!("{here}/{i}"), warnings);
+            }
+        }
+    }
+}
+
+/// `anyOf`/`oneOf: [X, {type: null}]` becomes X with `nullable: true`.
+fn nullable_union(map: &mut Map<String, Value>) {
+    for key in ["anyOf", "oneOf"] {
+        let Some(Value::Array(options)) = map.get(key) else { continue };
+        let is_null =
+            |v: &Value| v.as_object().is_some_and(|o| o.len() == 1 && o.get("nullable") == Some(&json!(true)));
+        if options.len() < 2 || !options.iter().any(is_null) {
+            continue;
+        }
+        let rest: Vec<Value> = options.iter().filter(|v| !is_null(v)).cloned().collect();
+        map.insert("nullable".into(), json!(true));
+        if rest.len() == 1 {
+            map.remove(key);
+            map.insert("allOf".into(), Value::Array(rest));
+        } else {
+            map.insert(key.into(), Value::Array(rest));
+        }
+    }
+}
+
+/// In 3.1 a `$ref` may have siblings; 3.0 ignores them, so wrap the reference in `allOf`.
+fn ref_with_siblings(map: &mut Map<String, Value>) {
+    if map.len() > 1 {
+        if let Some(reference) = map.remove("$ref") {
+            map.insert("allOf".into(), json!([{ "$ref": reference }]));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn normalised(schema: Value) -> Value {
+        let mut doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "components": {"schemas": {"S": schema}}});
+        normalise(&mut doc).unwrap();
+        doc["components"]["schemas"]["S"].take()
+    }
+
+    #[test]
+    fn type_arrays_with_null_become_nullable() {
+        assert_eq!(
+            normalised(json!({"type": ["string", "null"], "minLength": 1})),
+            json!({"type": "string", "nullable": true, "minLength": 1})
+        );
+    }
+
+    #[test]
+    fn const_examples_and_exclusive_bounds_are_rewritten() {
+        assert_eq!(normalised(json!({"const": "a"})), json!({"enum": ["a"]}));
+        assert_eq!(
+            normalised(json!({"type": "string", "examples": ["x", "y"]})),
+            json!({"type": "string", "example": "x"})
+        );
+        assert_eq!(
+            normalised(json!({"type": "number", "exclusiveMinimum": 0})),
+            json!({"type": "number", "minimum": 0, "exclusiveMinimum": true})
+        );
+    }
+
+    #[test]
+    fn nullable_refs_become_allof_wrappers() {
+        assert_eq!(
+            normalised(json!({"anyOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]})),
+            json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/A"}]})
+        );
+        assert_eq!(
+            normalised(json!({"$ref": "#/components/schemas/A", "description": "d"})),
+            json!({"description": "d", "allOf": [{"$ref": "#/components/schemas/A"}]})
+        );
+    }
+
+    #[test]
+    fn nested_schemas_in_operations_are_rewritten() {
+        let mut doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"get": {"responses": {"200": {"description": "ok", "content": {"application/json":
+                {"schema": {"type": "object", "properties": {"x": {"type": ["integer", "null"]}}}}}}}}}},
+            "webhooks": {}});
+        let warnings = normalise(&mut doc).unwrap();
+        assert_eq!(warnings[0].code, "W0010");
+        let x =
+            &doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["x"];
+        assert_eq!(x, &json!({"type": "integer", "nullable": true}));
+        assert_eq!(doc["openapi"], "3.0.3");
+    }
+
+    #[test]
+    fn swagger_and_unknown_versions_are_errors() {
+        assert_eq!(normalise(&mut json!({"swagger": "2.0"})).unwrap_err().code, "E0011");
+        assert_eq!(normalise(&mut json!({"openapi": "4.0"})).unwrap_err().code, "E0012");
+    }
+}

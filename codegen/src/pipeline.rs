@@ -1,0 +1,169 @@
+//! The stages after `load`, chained: normalise -> parse -> lower -> emit -> format.
+//!
+//! Pure functions of in-memory documents; the caller loads and writes.
+
+use crate::diagnostics::Diagnostic;
+use crate::emit::{self, EmitApi, Layout};
+use crate::format;
+use crate::ir::Api;
+use std::time::{Duration, Instant};
+
+/// One spec to generate, already loaded.
+#[derive(Debug, Clone)]
+pub struct ApiSource {
+    /// The module (and cargo feature) name, e.g. `thena`.
+    pub module: String,
+    /// The spec file, as it should appear in diagnostics and headers.
+    pub file: String,
+    /// The loaded document.
+    pub document: serde_json::Value,
+}
+
+/// What crate to generate.
+#[derive(Debug, Clone)]
+pub struct CrateSpec {
+    /// Package name, e.g. `api-clients`.
+    pub package: String,
+    /// Package version.
+    pub version: String,
+    /// One-line crate description.
+    pub description: String,
+    /// The command named in every file's header.
+    pub command: String,
+    /// Modules per API, or one API at the root.
+    pub layout: Layout,
+}
+
+/// Generator options.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Turn warnings into errors.
+    pub strict: bool,
+}
+
+/// One generated file, by path relative to the crate root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrateFile {
+    /// e.g. `src/thena/types.rs`.
+    pub path: String,
+    /// The whole file.
+    pub contents: String,
+}
+
+/// What happened to one spec.
+#[derive(Debug, Clone)]
+pub struct ApiReport {
+    /// Module name.
+    pub module: String,
+    /// Spec file.
+    pub file: String,
+    /// Operations generated.
+    pub operations: usize,
+    /// Named types generated.
+    pub types: usize,
+    /// Warnings.
+    pub warnings: Vec<Diagnostic>,
+    /// Time from document to formatted files.
+    pub elapsed: Duration,
+}
+
+/// A generated crate in memory.
+#[derive(Debug, Clone)]
+pub struct GeneratedCrate {
+    /// Every file, sorted by path.
+    pub files: Vec<CrateFile>,
+    /// One report per API.
+    pub reports: Vec<ApiReport>,
+}
+
+/// normalise -> parse -> lower for one document. Diagnostics carry `file`.
+pub fn lower_document(file: &str, mut document: serde_json::Value) -> Result<(Api, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let located = |mut d: Diagnostic| {
+        d.file = file.to_owned();
+        d
+    };
+    let mut warnings = crate::normalise::normalise(&mut document).map_err(|d| vec![located(d)])?;
+    let spec = crate::parse::parse(&document).map_err(|d| vec![located(d)])?;
+    let lowered = crate::lower::lower(&spec);
+    warnings.extend(lowered.diagnostics);
+    let warnings: Vec<Diagnostic> = warnings.into_iter().map(located).collect();
+    if warnings.iter().any(Diagnostic::is_error) {
+        return Err(warnings.into_iter().filter(Diagnostic::is_error).collect());
+    }
+    Ok((lowered.api, warnings))
+}
+
+/// Generates the whole crate from its specs. Errors from every spec are returned together.
+pub fn generate_crate(
+    spec: &CrateSpec,
+    sources: Vec<ApiSource>,
+    options: &Options,
+) -> Result<GeneratedCrate, Vec<Diagnostic>> {
+    let mut lowered = Vec::new();
+    let mut errors = Vec::new();
+    for source in sources {
+        let started = Instant::now();
+        match lower_document(&source.file, source.document) {
+            Ok((_, warnings)) if options.strict && !warnings.is_empty() => errors.extend(warnings),
+            Ok((api, warnings)) => lowered.push((source.module, source.file, api, warnings, started)),
+            Err(e) => errors.extend(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    let mut files = Vec::new();
+    let mut reports = Vec::new();
+    let sources: Vec<&str> = lowered.iter().map(|(_, file, ..)| file.as_str()).collect();
+    for (module, file, api, warnings, started) in &lowered {
+        let header = format::header("//", &spec.command, &[file]);
+        let item = EmitApi { api, module, file };
+        let dir = match spec.layout {
+            Layout::Modules => format!("src/{module}/"),
+            Layout::Standalone => "src/".to_owned(),
+        };
+        let located = |r: Result<String, Diagnostic>| {
+            r.map_err(|mut d| {
+                d.file.clone_from(file);
+                vec![d]
+            })
+        };
+        files.push(CrateFile {
+            path: format!("{dir}types.rs"),
+            contents: located(format::rust_file(&header, emit::types_module(api), "types"))?,
+        });
+        files.push(CrateFile {
+            path: format!("{dir}client.rs"),
+            contents: located(format::rust_file(&header, emit::client_module(api), "client"))?,
+        });
+        if spec.layout == Layout::Modules {
+            files.push(CrateFile {
+                path: format!("{dir}mod.rs"),
+                contents: located(format::rust_file(&header, emit::api_mod_rs(&item), "mod.rs"))?,
+            });
+        }
+        reports.push(ApiReport {
+            module: module.clone(),
+            file: file.clone(),
+            operations: api.operations.len(),
+            types: api.types.len(),
+            warnings: warnings.clone(),
+            elapsed: started.elapsed(),
+        });
+    }
+
+    let items: Vec<EmitApi<'_>> = lowered.iter().map(|(module, file, api, ..)| EmitApi { api, module, file }).collect();
+    let header = format::header("//", &spec.command, &sources);
+    let lib = format::rust_file(&header, emit::lib_rs(spec.layout, &items, &spec.description), "lib.rs")
+        .map_err(|d| vec![d])?;
+    files.push(CrateFile { path: "src/lib.rs".into(), contents: lib });
+    files.push(CrateFile { path: "src/runtime.rs".into(), contents: format!("{header}\n{}", crate::RUNTIME_SOURCE) });
+    let toml_header = format::header("#", &spec.command, &sources);
+    files.push(CrateFile {
+        path: "Cargo.toml".into(),
+        contents: emit::cargo_toml(&toml_header, &spec.package, &spec.version, &spec.description, spec.layout, &items),
+    });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(GeneratedCrate { files, reports })
+}

@@ -1,0 +1,148 @@
+//! `cargo xtask`: the project's maintenance commands.
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use codegen::pipeline::{ApiSource, CrateSpec, GeneratedCrate, Options};
+use codegen::{workspace, Diagnostic, Layout};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Maintenance commands for the OpenAPI client generator")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate `generated/` from `specs/`, or one crate from any spec with `--spec` and `--out`.
+    Codegen(CodegenArgs),
+}
+
+#[derive(clap::Args)]
+struct CodegenArgs {
+    /// Write nothing; fail, naming each stale file with a diff, when the output would change.
+    #[arg(long)]
+    check: bool,
+    /// Generate a standalone crate from this spec instead of the project's specs.
+    #[arg(long, requires = "out")]
+    spec: Option<PathBuf>,
+    /// Directory of the standalone crate (with `--spec`).
+    #[arg(long, requires = "spec")]
+    out: Option<PathBuf>,
+    /// Package name of the standalone crate (default: from the spec's title).
+    #[arg(long, requires = "spec")]
+    name: Option<String>,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    strict: bool,
+    /// Diff lines shown per stale file with `--check`.
+    #[arg(long, default_value_t = 40)]
+    diff_lines: usize,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Codegen(args) => codegen_command(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+fn codegen_command(args: &CodegenArgs) -> Result<ExitCode> {
+    let options = Options { strict: args.strict };
+    let started = Instant::now();
+    let (generated, out_dir) = match (&args.spec, &args.out) {
+        (Some(spec), Some(out)) => (standalone(spec, args.name.as_deref(), &options), out.clone()),
+        _ => {
+            let root = workspace_root();
+            (workspace::generate(&root, &options), root.join(workspace::GENERATED_DIR))
+        }
+    };
+    let generated = match generated {
+        Ok(generated) => generated,
+        Err(errors) => {
+            print_diagnostics(&errors);
+            bail!("generation failed with {} error(s)", errors.len());
+        }
+    };
+    for report in &generated.reports {
+        print_diagnostics(&report.warnings);
+        eprintln!(
+            "{}: {} operations, {} types, {} warnings, {:.1} ms ({})",
+            report.module,
+            report.operations,
+            report.types,
+            report.warnings.len(),
+            report.elapsed.as_secs_f64() * 1000.0,
+            report.file,
+        );
+    }
+    if args.check {
+        let drifts = codegen::write::check_crate(&out_dir, &generated, args.diff_lines)
+            .with_context(|| format!("reading {}", out_dir.display()))?;
+        if drifts.is_empty() {
+            eprintln!(
+                "{} is up to date ({} files, {:.0} ms)",
+                out_dir.display(),
+                generated.files.len(),
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        for drift in &drifts {
+            eprintln!("stale: {drift}");
+        }
+        eprintln!(
+            "{} of {} generated files are stale: run `cargo xtask codegen` and commit the result",
+            drifts.len(),
+            generated.files.len()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    let written =
+        codegen::write::write_crate(&out_dir, &generated).with_context(|| format!("writing {}", out_dir.display()))?;
+    eprintln!(
+        "{}: {} files, {} changed, {:.0} ms",
+        out_dir.display(),
+        generated.files.len(),
+        written.len(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn standalone(spec: &Path, name: Option<&str>, options: &Options) -> Result<GeneratedCrate, Vec<Diagnostic>> {
+    let loaded = codegen::load::load(spec).map_err(|d| vec![d])?;
+    let title = loaded.document.pointer("/info/title").and_then(|t| t.as_str()).unwrap_or("api").to_owned();
+    let package = name
+        .map_or_else(|| codegen::naming::value_name(&title).trim_start_matches("r#").replace('_', "-"), str::to_owned);
+    let crate_spec = CrateSpec {
+        package,
+        version: "0.1.0".to_owned(),
+        description: format!("Typed async client for {title}, generated from its OpenAPI spec."),
+        command: format!("cargo xtask codegen --spec {}", spec.display()),
+        layout: Layout::Standalone,
+    };
+    let module = codegen::naming::value_name(&title).trim_start_matches("r#").to_owned();
+    let source = ApiSource { module, file: loaded.file, document: loaded.document };
+    codegen::generate_crate(&crate_spec, vec![source], options)
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    for d in diagnostics {
+        eprintln!("{d}");
+    }
+}
