@@ -1,12 +1,23 @@
 //! Stage 3: the normalised JSON document into `openapiv3::OpenAPI`.
 
-use crate::diagnostics::{escape_token, Diagnostic};
+use crate::diagnostics::{child, escape_token, Diagnostic};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 use serde_path_to_error::Segment;
 
-/// Deserializes the document; a failure names the JSON pointer where serde gave up.
-pub fn parse(document: &serde_json::Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
-    serde_path_to_error::deserialize(document).map_err(|e| {
-        let mut pointer = String::from("#");
+/// Deserializes the document; a failure names the deepest JSON pointer that explains it.
+pub fn parse(document: &Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
+    try_parse::<openapiv3::OpenAPI>(document, "#").map_err(|(pointer, message)| {
+        // openapiv3 buffers untagged and flattened parts, which hides where serde failed;
+        // parsing the parts one by one finds the precise place.
+        let (pointer, message) = locate(document).unwrap_or((pointer, message));
+        Diagnostic::error("E0020", pointer, format!("not a valid OpenAPI 3.0 document: {message}"))
+    })
+}
+
+fn try_parse<T: DeserializeOwned>(value: &Value, base: &str) -> Result<T, (String, String)> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let mut pointer = base.to_owned();
         for segment in e.path().iter() {
             match segment {
                 Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
@@ -14,8 +25,80 @@ pub fn parse(document: &serde_json::Value) -> Result<openapiv3::OpenAPI, Diagnos
                 Segment::Enum { .. } | Segment::Unknown => {}
             }
         }
-        Diagnostic::error("E0020", pointer, format!("not a valid OpenAPI 3.0 document: {}", e.inner()))
+        (pointer, e.into_inner().to_string())
     })
+}
+
+/// Parses the document's parts separately and returns the first part that fails.
+fn locate(document: &Value) -> Option<(String, String)> {
+    let entries = |value: Option<&Value>, base: &str| -> Vec<(String, Value)> {
+        value
+            .and_then(Value::as_object)
+            .map(|m| m.iter().map(|(k, v)| (child(base, k), v.clone())).collect())
+            .unwrap_or_default()
+    };
+    for (pointer, item) in entries(document.get("paths"), "#/paths") {
+        if item.get("$ref").is_some() {
+            continue;
+        }
+        for (op_pointer, op) in entries(Some(&item), &pointer) {
+            if !matches!(op_pointer.rsplit('/').next(), Some("get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace")) {
+                continue;
+            }
+            if let Some(found) = locate_operation(&op, &op_pointer) {
+                return Some(found);
+            }
+        }
+        if let Err(e) = try_parse::<openapiv3::PathItem>(&item, &pointer) {
+            return Some(e);
+        }
+    }
+    let components = document.get("components");
+    let parts: [(&str, fn(&Value, &str) -> Result<(), (String, String)>); 5] = [
+        ("schemas", |v, p| try_parse::<openapiv3::Schema>(v, p).map(drop)),
+        ("parameters", |v, p| try_parse::<openapiv3::Parameter>(v, p).map(drop)),
+        ("responses", |v, p| try_parse::<openapiv3::Response>(v, p).map(drop)),
+        ("requestBodies", |v, p| try_parse::<openapiv3::RequestBody>(v, p).map(drop)),
+        ("securitySchemes", |v, p| try_parse::<openapiv3::SecurityScheme>(v, p).map(drop)),
+    ];
+    for (key, check) in parts {
+        for (pointer, value) in entries(components.and_then(|c| c.get(key)), &format!("#/components/{key}")) {
+            if value.get("$ref").is_none() {
+                if let Err(e) = check(&value, &pointer) {
+                    return Some(e);
+                }
+            }
+        }
+    }
+    None
+}
+
+fn locate_operation(op: &Value, pointer: &str) -> Option<(String, String)> {
+    if let Some(responses) = op.get("responses").and_then(Value::as_object) {
+        for (status, response) in responses {
+            if response.get("$ref").is_none() {
+                let here = child(&child(pointer, "responses"), status);
+                if let Err(e) = try_parse::<openapiv3::Response>(response, &here) {
+                    return Some(e);
+                }
+            }
+        }
+    }
+    if let Some(parameters) = op.get("parameters").and_then(Value::as_array) {
+        for (i, parameter) in parameters.iter().enumerate() {
+            if parameter.get("$ref").is_none() {
+                if let Err(e) = try_parse::<openapiv3::Parameter>(parameter, &format!("{pointer}/parameters/{i}")) {
+                    return Some(e);
+                }
+            }
+        }
+    }
+    if let Some(body) = op.get("requestBody").filter(|b| b.get("$ref").is_none()) {
+        if let Err(e) = try_parse::<openapiv3::RequestBody>(body, &child(pointer, "requestBody")) {
+            return Some(e);
+        }
+    }
+    try_parse::<openapiv3::Operation>(op, pointer).err()
 }
 
 #[cfg(test)]
@@ -24,11 +107,25 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn errors_name_the_pointer() {
+    fn errors_name_the_response_that_is_wrong() {
         let doc = json!({"openapi": "3.0.0", "info": {"title": "t", "version": "1"},
             "paths": {"/a": {"get": {"responses": {"200": {"description": 5}}}}}});
         let err = parse(&doc).unwrap_err();
         assert_eq!(err.code, "E0020");
-        assert!(err.pointer.starts_with("#/paths/~1a/get"), "{}", err.pointer);
+        assert_eq!(err.pointer, "#/paths/~1a/get/responses/200/description");
+    }
+
+    #[test]
+    fn errors_name_the_parameter_that_is_wrong() {
+        let doc = json!({"openapi": "3.0.0", "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"get": {"parameters": [{"name": "x", "in": "nowhere"}], "responses": {}}}}});
+        let err = parse(&doc).unwrap_err();
+        assert!(err.pointer.starts_with("#/paths/~1a/get/parameters/0"), "{}", err.pointer);
+    }
+
+    #[test]
+    fn missing_info_is_reported_at_the_root() {
+        let err = parse(&json!({"openapi": "3.0.0", "paths": {}})).unwrap_err();
+        assert!(err.message.contains("info"), "{}", err.message);
     }
 }

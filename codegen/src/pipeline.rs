@@ -76,6 +76,22 @@ pub struct GeneratedCrate {
     pub reports: Vec<ApiReport>,
 }
 
+/// The crate and source for `--spec FILE --out DIR [--name NAME]`: one API at the crate root,
+/// named after the spec's title unless `name` is given.
+pub fn standalone(file: &str, document: serde_json::Value, name: Option<&str>) -> (CrateSpec, ApiSource) {
+    let title = document.pointer("/info/title").and_then(|t| t.as_str()).unwrap_or("api").to_owned();
+    let module = crate::naming::value_name(&title).trim_start_matches("r#").to_owned();
+    let package = name.map_or_else(|| module.replace('_', "-"), str::to_owned);
+    let spec = CrateSpec {
+        package,
+        version: "0.1.0".to_owned(),
+        description: format!("Typed async client for the {title} API, generated from its OpenAPI spec."),
+        command: format!("cargo xtask codegen --spec {file}"),
+        layout: Layout::Standalone,
+    };
+    (spec, ApiSource { module, file: file.to_owned(), document })
+}
+
 /// normalise -> parse -> lower for one document. Diagnostics carry `file`.
 pub fn lower_document(file: &str, mut document: serde_json::Value) -> Result<(Api, Vec<Diagnostic>), Vec<Diagnostic>> {
     let located = |mut d: Diagnostic| {

@@ -2,8 +2,8 @@
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
-use codegen::pipeline::{ApiSource, CrateSpec, GeneratedCrate, Options};
-use codegen::{workspace, Diagnostic, Layout};
+use codegen::pipeline::{GeneratedCrate, Options};
+use codegen::{workspace, Diagnostic};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -126,18 +126,7 @@ fn codegen_command(args: &CodegenArgs) -> Result<ExitCode> {
 
 fn standalone(spec: &Path, name: Option<&str>, options: &Options) -> Result<GeneratedCrate, Vec<Diagnostic>> {
     let loaded = codegen::load::load(spec).map_err(|d| vec![d])?;
-    let title = loaded.document.pointer("/info/title").and_then(|t| t.as_str()).unwrap_or("api").to_owned();
-    let package = name
-        .map_or_else(|| codegen::naming::value_name(&title).trim_start_matches("r#").replace('_', "-"), str::to_owned);
-    let crate_spec = CrateSpec {
-        package,
-        version: "0.1.0".to_owned(),
-        description: format!("Typed async client for {title}, generated from its OpenAPI spec."),
-        command: format!("cargo xtask codegen --spec {}", spec.display()),
-        layout: Layout::Standalone,
-    };
-    let module = codegen::naming::value_name(&title).trim_start_matches("r#").to_owned();
-    let source = ApiSource { module, file: loaded.file, document: loaded.document };
+    let (crate_spec, source) = codegen::pipeline::standalone(&loaded.file, loaded.document, name);
     codegen::generate_crate(&crate_spec, vec![source], options)
 }
 
