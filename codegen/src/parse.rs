@@ -42,7 +42,10 @@ fn locate(document: &Value) -> Option<(String, String)> {
             continue;
         }
         for (op_pointer, op) in entries(Some(&item), &pointer) {
-            if !matches!(op_pointer.rsplit('/').next(), Some("get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace")) {
+            if !matches!(
+                op_pointer.rsplit('/').next(),
+                Some("get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace")
+            ) {
                 continue;
             }
             if let Some(found) = locate_operation(&op, &op_pointer) {

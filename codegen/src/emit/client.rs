@@ -71,13 +71,14 @@ pub fn module(api: &Api) -> TokenStream {
     } else {
         quote!()
     };
+    let uses_request = if api.operations.is_empty() { quote!() } else { quote!(Method, Request,) };
     let uses_scheme_kind =
         if api.security_schemes.is_empty() { quote!() } else { quote!(SchemeKind, SecurityScheme, Secret,) };
     quote! {
         //! The client: one method per operation.
 
         #uses_types
-        use crate::runtime::{self, Error, Method, Request, #uses_scheme_kind};
+        use crate::runtime::{self, Error, #uses_request #uses_scheme_kind};
         use std::time::Duration;
 
         #[doc = #url_doc]
@@ -180,7 +181,7 @@ fn operation(op: &Operation, api: &Api) -> TokenStream {
     let name = ident(&op.name);
     let method = format_ident!("{}", op.method);
     let id = &op.id;
-    let doc = operation_docs(op);
+    let doc = operation_docs(op, api);
     let deprecated = if op.docs.deprecated { quote!(#[deprecated = "deprecated in the spec"]) } else { quote!() };
 
     let path_params: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::Path).collect();
@@ -354,7 +355,7 @@ fn success(success: &Success) -> (TokenStream, TokenStream) {
     )
 }
 
-fn operation_docs(op: &Operation) -> TokenStream {
+fn operation_docs(op: &Operation, api: &Api) -> TokenStream {
     let mut paragraphs: Vec<String> = Vec::new();
     paragraphs.extend(op.docs.title.clone());
     paragraphs.extend(op.docs.description.clone().filter(|d| Some(d) != op.docs.title.as_ref()));
@@ -395,6 +396,25 @@ fn operation_docs(op: &Operation) -> TokenStream {
         .collect();
     if !responses.is_empty() {
         paragraphs.push(format!("Responses:\n{}", responses.join("\n")));
+    }
+    let alternatives: Vec<String> = op
+        .security
+        .iter()
+        .map(|alternative| {
+            let setters: Vec<String> = alternative
+                .iter()
+                .filter_map(|key| api.security_schemes.iter().find(|s| &s.key == key))
+                .map(|s| format!("[`ClientBuilder::{}`]", s.setter))
+                .collect();
+            if setters.is_empty() {
+                "none".to_owned()
+            } else {
+                setters.join(" and ")
+            }
+        })
+        .collect();
+    if !alternatives.is_empty() {
+        paragraphs.push(format!("Credentials: {}.", alternatives.join(", or ")));
     }
     paragraphs.push(
         "# Errors\n[`Error::Api`] for a non-success status (with the status, headers and body), \

@@ -105,6 +105,8 @@ impl Client {
     /// Responses:
     /// - 200: Successful operation
     ///
+    /// Credentials: [`ClientBuilder::api_key_auth`].
+    ///
     /// # Errors
     /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
     pub async fn patch_v0_accounts_by_account_id(

@@ -139,6 +139,8 @@ impl Client {
     /// - 500: Something went wrong!
     /// - 503: This service/resource is currently unavailable.
     ///
+    /// Credentials: [`ClientBuilder::bearer_auth`], or [`ClientBuilder::api_key`].
+    ///
     /// # Errors
     /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
     pub async fn update_account_attribute_value(
@@ -179,6 +181,8 @@ impl Client {
     /// - 500: Something went wrong!
     /// - 503: This service/resource is currently unavailable.
     ///
+    /// Credentials: [`ClientBuilder::api_key`].
+    ///
     /// # Errors
     /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
     pub async fn put_v1_accounts_by_id(
@@ -215,6 +219,8 @@ impl Client {
     /// - 429: Too many requests!
     /// - 500: Something went wrong!
     /// - 503: This service/resource is currently unavailable.
+    ///
+    /// Credentials: [`ClientBuilder::bearer_auth`] and [`ClientBuilder::org_id`].
     ///
     /// # Errors
     /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
