@@ -47,7 +47,7 @@ pub fn value_name(raw: &str) -> String {
         return "value".to_owned();
     }
     if name.starts_with(|c: char| c.is_ascii_digit()) {
-        name.insert_str(0, "n");
+        name.insert(0, 'n');
     }
     if NOT_RAW.contains(&name.as_str()) {
         name.push('_');

@@ -15,6 +15,9 @@ pub fn parse(document: &Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
     })
 }
 
+/// Parses one component kind, failing with `(pointer, message)`.
+type PartCheck = fn(&Value, &str) -> Result<(), (String, String)>;
+
 fn try_parse<T: DeserializeOwned>(value: &Value, base: &str) -> Result<T, (String, String)> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let mut pointer = base.to_owned();
@@ -57,7 +60,7 @@ fn locate(document: &Value) -> Option<(String, String)> {
         }
     }
     let components = document.get("components");
-    let parts: [(&str, fn(&Value, &str) -> Result<(), (String, String)>); 5] = [
+    let parts: [(&str, PartCheck); 5] = [
         ("schemas", |v, p| try_parse::<openapiv3::Schema>(v, p).map(drop)),
         ("parameters", |v, p| try_parse::<openapiv3::Parameter>(v, p).map(drop)),
         ("responses", |v, p| try_parse::<openapiv3::Response>(v, p).map(drop)),

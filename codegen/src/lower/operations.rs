@@ -315,9 +315,7 @@ fn is_json(media_type: &str) -> bool {
 }
 
 /// The preferred media type of a content map: JSON first, then the first listed.
-fn pick_media<'c>(
-    content: &'c IndexMap<String, openapiv3::MediaType>,
-) -> Option<(&'c String, &'c openapiv3::MediaType)> {
+fn pick_media(content: &IndexMap<String, openapiv3::MediaType>) -> Option<(&String, &openapiv3::MediaType)> {
     content.iter().find(|(m, _)| is_json(m)).or_else(|| content.iter().next())
 }
 
