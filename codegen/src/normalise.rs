@@ -6,6 +6,8 @@
 use crate::diagnostics::{child, Diagnostic};
 use serde_json::{json, Map, Value};
 
+const HTTP_METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
 /// Rewrites `document` in place; returns warnings for what could not be kept.
 pub fn normalise(document: &mut Value) -> Result<Vec<Diagnostic>, Diagnostic> {
     let mut warnings = Vec::new();
@@ -32,6 +34,18 @@ pub fn normalise(document: &mut Value) -> Result<Vec<Diagnostic>, Diagnostic> {
     }
     root.remove("jsonSchemaDialect");
     root.entry("paths").or_insert_with(|| json!({}));
+    // 3.1 lets an operation leave out `responses`; 3.0 requires the (possibly empty) map.
+    if let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut().filter_map(Value::as_object_mut) {
+            for (method, operation) in item.iter_mut() {
+                if HTTP_METHODS.contains(&method.as_str()) {
+                    if let Some(operation) = operation.as_object_mut() {
+                        operation.entry("responses").or_insert_with(|| json!({}));
+                    }
+                }
+            }
+        }
+    }
     if let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) {
         if components.remove("pathItems").is_some() {
             warnings.push(Diagnostic::warning(
@@ -253,6 +267,15 @@ mod tests {
             &doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["x"];
         assert_eq!(x, &json!({"type": "integer", "nullable": true}));
         assert_eq!(doc["openapi"], "3.0.3");
+    }
+
+    #[test]
+    fn operations_without_responses_get_an_empty_map() {
+        let mut doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"get": {"operationId": "a"}, "summary": "s"}}});
+        normalise(&mut doc).unwrap();
+        assert_eq!(doc["paths"]["/a"]["get"]["responses"], json!({}));
+        assert_eq!(doc["paths"]["/a"]["summary"], "s");
     }
 
     #[test]

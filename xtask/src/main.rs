@@ -1,5 +1,7 @@
 //! `cargo xtask`: the project's maintenance commands.
 
+mod corpus;
+
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use codegen::pipeline::{GeneratedCrate, Options};
@@ -19,6 +21,15 @@ struct Cli {
 enum Command {
     /// Regenerate `generated/` from `specs/`, or one crate from any spec with `--spec` and `--out`.
     Codegen(CodegenArgs),
+    /// Generate every spec in ../shared/corpus/, `cargo check` each crate, and print a table.
+    Corpus {
+        /// Only specs whose path contains this.
+        #[arg(long)]
+        filter: Option<String>,
+        /// Generate only; skip `cargo check`.
+        #[arg(long)]
+        no_check: bool,
+    },
 }
 
 #[derive(clap::Args)]
@@ -45,9 +56,12 @@ struct CodegenArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Codegen(args) => codegen_command(&args),
-    };
+    let result =
+        match cli.command {
+            Command::Codegen(args) => codegen_command(&args),
+            Command::Corpus { filter, no_check } => corpus::run(&workspace_root(), filter.as_deref(), no_check)
+                .map(|ok| if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
+        };
     match result {
         Ok(code) => code,
         Err(e) => {
@@ -102,8 +116,10 @@ fn codegen_command(args: &CodegenArgs) -> Result<ExitCode> {
             );
             return Ok(ExitCode::SUCCESS);
         }
+        let shown_dir =
+            if args.spec.is_some() { out_dir.display().to_string() } else { workspace::GENERATED_DIR.to_owned() };
         for drift in &drifts {
-            eprintln!("stale: {drift}");
+            eprintln!("stale: {shown_dir}/{drift}");
         }
         eprintln!(
             "{} of {} generated files are stale: run `cargo xtask codegen` and commit the result",
