@@ -1,5 +1,8 @@
 //! Helpers shared by the wire tests: a local server's answers and what it received.
 
+// Each test crate includes this module and uses only some of it.
+#![allow(dead_code)]
+
 use serde_json::Value;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
