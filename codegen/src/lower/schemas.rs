@@ -217,12 +217,22 @@ impl Lowerer<'_> {
         required: &[String],
         pointer: &str,
     ) -> Vec<Field> {
-        let mut names = Namespace::default();
         let properties_pointer = child(pointer, "properties");
+        let located =
+            properties.iter().map(|(wire_name, schema)| (wire_name, schema, child(&properties_pointer, wire_name)));
+        self.fields_at(owner, located, required)
+    }
+
+    /// Fields for properties, each with the pointer of its schema.
+    fn fields_at<'p>(
+        &mut self,
+        owner: &str,
+        properties: impl Iterator<Item = (&'p String, &'p ReferenceOr<Box<Schema>>, String)>,
+        required: &[String],
+    ) -> Vec<Field> {
+        let mut names = Namespace::default();
         properties
-            .iter()
-            .map(|(wire_name, schema)| {
-                let here = child(&properties_pointer, wire_name);
+            .map(|(wire_name, schema, here)| {
                 let hint = format!("{owner}{}", type_name(wire_name));
                 let ty = self.type_of_boxed(schema, &hint, &here);
                 let (docs, constraints) = match schema {
@@ -259,25 +269,8 @@ impl Lowerer<'_> {
         for (i, member) in members.iter().enumerate() {
             self.collect_members(member, &format!("{all_of}/{i}"), &mut collected, 0);
         }
-        let mut fields = Vec::new();
-        let mut names = Namespace::default();
-        for (wire_name, (schema, here)) in &collected.properties {
-            let hint = format!("{name}{}", type_name(wire_name));
-            let ty = self.type_of_boxed(schema, &hint, here);
-            let (docs, constraints) = match schema {
-                ReferenceOr::Item(s) => (docs_of(s), constraints_of(s)),
-                ReferenceOr::Reference { .. } => (Docs::default(), Constraints::default()),
-            };
-            fields.push(Field {
-                name: names.claim(value_name(wire_name), "_"),
-                wire_name: wire_name.clone(),
-                ty,
-                required: collected.required.contains(wire_name),
-                boxed: false,
-                docs,
-                constraints,
-            });
-        }
+        let located = collected.properties.iter().map(|(wire_name, (schema, here))| (wire_name, schema, here.clone()));
+        let fields = self.fields_at(name, located, &collected.required);
         let additional = collected.additional.then_some(TypeRef::Any);
         TypeKind::Struct { fields, additional }
     }
