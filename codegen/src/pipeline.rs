@@ -121,7 +121,7 @@ pub fn generate_crate(
         let started = Instant::now();
         match lower_document(&source.file, source.document) {
             Ok((_, warnings)) if options.strict && !warnings.is_empty() => errors.extend(warnings),
-            Ok((api, warnings)) => lowered.push((source.module, source.file, api, warnings, started)),
+            Ok((api, warnings)) => lowered.push((source.module, source.file, api, warnings, started.elapsed())),
             Err(e) => errors.extend(e),
         }
     }
@@ -132,7 +132,8 @@ pub fn generate_crate(
     let mut files = Vec::new();
     let mut reports = Vec::new();
     let sources: Vec<&str> = lowered.iter().map(|(_, file, ..)| file.as_str()).collect();
-    for (module, file, api, warnings, started) in &lowered {
+    for (module, file, api, warnings, lowering) in &lowered {
+        let emitting = Instant::now();
         let header = format::header("//", &spec.command, &[file]);
         let item = EmitApi { api, module, file };
         let dir = match spec.layout {
@@ -165,7 +166,7 @@ pub fn generate_crate(
             operations: api.operations.len(),
             types: api.types.len(),
             warnings: warnings.clone(),
-            elapsed: started.elapsed(),
+            elapsed: *lowering + emitting.elapsed(),
         });
     }
 
