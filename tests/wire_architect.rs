@@ -5,10 +5,10 @@
 
 mod support;
 
-use support::{header, only_request, received, respond_json, respond_raw};
+use support::{expect_api_error, header, only_request, received, respond_json, respond_raw};
 
-use api_clients::architect::types::{PatchV0AccountsByAccountIdBody, PatchV0AccountsByAccountIdResponse};
-use api_clients::architect::{ApiError, Client, Error, RetryPolicy};
+use api_clients::architect::types::PatchV0AccountsByAccountIdBody;
+use api_clients::architect::{Client, Error, RetryPolicy};
 use serde_json::{json, Value};
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -35,13 +35,6 @@ fn client(server: &MockServer) -> Client {
         .retry_policy(RetryPolicy::none())
         .build()
         .expect("client builds")
-}
-
-fn expect_api_error(result: Result<PatchV0AccountsByAccountIdResponse, Error>) -> Box<ApiError> {
-    match result {
-        Err(Error::Api(api)) => api,
-        other => panic!("expected Error::Api, got {other:?}"),
-    }
 }
 
 // --- Fixtures --------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 
 mod support;
 
-use support::{header, only_request, received, respond_json, respond_raw};
+use support::{expect_api_error, header, only_request, received, respond_json, respond_raw};
 
 use api_clients::thena::types::{
     AccountAttributeValueResponseDto, AccountAttributeValueResponseDtoAttribute, AccountResponseDto,
@@ -53,13 +53,6 @@ async fn respond_429_then_200(server: &MockServer, body: Value) {
         .mount(server)
         .await;
     respond_json(server, 200, body).await;
-}
-
-fn expect_api_error(result: Result<impl std::fmt::Debug, Error>) -> Box<api_clients::thena::ApiError> {
-    match result {
-        Err(Error::Api(api)) => api,
-        other => panic!("expected Error::Api, got {other:?}"),
-    }
 }
 
 // --- Fixtures --------------------------------------------------------------------------------

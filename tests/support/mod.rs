@@ -3,6 +3,7 @@
 // Each test crate includes this module and uses only some of it.
 #![allow(dead_code)]
 
+use api_clients::runtime::{ApiError, Error};
 use serde_json::Value;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -33,4 +34,12 @@ pub async fn only_request(server: &MockServer) -> Request {
 /// A request header as text.
 pub fn header<'r>(request: &'r Request, name: &str) -> Option<&'r str> {
     request.headers.get(name).map(|value| value.to_str().expect("header value is ASCII"))
+}
+
+/// The API error a call ended in; any other outcome fails the test.
+pub fn expect_api_error<T: std::fmt::Debug>(result: Result<T, Error>) -> Box<ApiError> {
+    match result {
+        Err(Error::Api(api)) => api,
+        other => panic!("expected Error::Api, got {other:?}"),
+    }
 }
