@@ -5,7 +5,7 @@ use std::path::Path;
 
 fn lowered(file: &str) -> (codegen::ir::Api, Vec<(&'static str, String)>) {
     let loaded = codegen::load::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).expect("loads");
-    let (api, warnings) = codegen::lower_document(file, loaded.document).expect("lowers");
+    let (api, warnings) = codegen::lower_document(file, loaded.document, &Default::default()).expect("lowers");
     (api, warnings.into_iter().map(|w| (w.code, w.pointer)).collect())
 }
 

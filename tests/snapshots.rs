@@ -13,7 +13,7 @@ fn root() -> &'static Path {
 fn fixture(name: &str) -> GeneratedCrate {
     let file = format!("tests/fixtures/{name}.yaml");
     let loaded = codegen::load::load(&root().join(&file)).expect("fixture loads");
-    let (spec, source) = pipeline::standalone(&file, loaded.document, None);
+    let (spec, source) = pipeline::standalone(&file, loaded.document, None, Default::default());
     codegen::generate_crate(&spec, vec![source], &Options::default())
         .unwrap_or_else(|errors| panic!("{name} does not generate: {errors:#?}"))
 }

@@ -9,6 +9,7 @@ pub mod diagnostics;
 pub mod emit;
 pub mod format;
 pub mod ir;
+pub mod lines;
 pub mod load;
 pub mod lower;
 pub mod naming;
@@ -21,7 +22,7 @@ pub mod write;
 pub use diagnostics::{Diagnostic, Severity};
 pub use emit::Layout;
 pub use pipeline::{
-    generate_crate, lower_document, ApiReport, ApiSource, CrateFile, CrateSpec, GeneratedCrate, Options,
+    generate_crate, lower_document, ApiOptions, ApiReport, ApiSource, CrateFile, CrateSpec, GeneratedCrate, Options,
 };
 
 /// Source of the runtime module, emitted verbatim into every generated crate.

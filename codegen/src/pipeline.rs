@@ -17,6 +17,21 @@ pub struct ApiSource {
     pub file: String,
     /// The loaded document.
     pub document: serde_json::Value,
+    /// The spec's source text, so diagnostics can give YAML lines.
+    pub text: Option<String>,
+    /// What to generate from it.
+    pub options: ApiOptions,
+}
+
+/// Per-spec generation options (from `specs/codegen.toml` or the command line).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApiOptions {
+    /// Only operations with one of these tags (all when empty).
+    pub tags: Vec<String>,
+    /// Only these operations, by operationId or generated method name (all when empty).
+    pub operations: Vec<String>,
+    /// Keep `date-time` and `date` strings as `String` instead of chrono types.
+    pub formats_as_strings: bool,
 }
 
 /// What crate to generate.
@@ -78,7 +93,12 @@ pub struct GeneratedCrate {
 
 /// The crate and source for `--spec FILE --out DIR [--name NAME]`: one API at the crate root,
 /// named after the spec's title unless `name` is given.
-pub fn standalone(file: &str, document: serde_json::Value, name: Option<&str>) -> (CrateSpec, ApiSource) {
+pub fn standalone(
+    file: &str,
+    document: serde_json::Value,
+    name: Option<&str>,
+    options: ApiOptions,
+) -> (CrateSpec, ApiSource) {
     let title = document.pointer("/info/title").and_then(|t| t.as_str()).unwrap_or("api").to_owned();
     let module = crate::naming::value_name(&title).trim_start_matches("r#").to_owned();
     let package = name.map_or_else(|| module.replace('_', "-"), str::to_owned);
@@ -89,18 +109,22 @@ pub fn standalone(file: &str, document: serde_json::Value, name: Option<&str>) -
         command: format!("cargo xtask codegen --spec {file}"),
         layout: Layout::Standalone,
     };
-    (spec, ApiSource { module, file: file.to_owned(), document })
+    (spec, ApiSource { module, file: file.to_owned(), document, text: None, options })
 }
 
 /// normalise -> parse -> lower for one document. Diagnostics carry `file`.
-pub fn lower_document(file: &str, mut document: serde_json::Value) -> Result<(Api, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn lower_document(
+    file: &str,
+    mut document: serde_json::Value,
+    options: &ApiOptions,
+) -> Result<(Api, Vec<Diagnostic>), Vec<Diagnostic>> {
     let located = |mut d: Diagnostic| {
         d.file = file.to_owned();
         d
     };
     let mut warnings = crate::normalise::normalise(&mut document).map_err(|d| vec![located(d)])?;
     let spec = crate::parse::parse(&document).map_err(|d| vec![located(d)])?;
-    let lowered = crate::lower::lower(&spec);
+    let lowered = crate::lower::lower(&spec, options);
     warnings.extend(lowered.diagnostics);
     let warnings: Vec<Diagnostic> = warnings.into_iter().map(located).collect();
     if warnings.iter().any(Diagnostic::is_error) {
@@ -119,9 +143,17 @@ pub fn generate_crate(
     let mut errors = Vec::new();
     for source in sources {
         let started = Instant::now();
-        match lower_document(&source.file, source.document) {
-            Ok((_, warnings)) if options.strict && !warnings.is_empty() => errors.extend(warnings),
-            Ok((api, warnings)) => lowered.push((source.module, source.file, api, warnings, started.elapsed())),
+        let located = |diagnostics: Vec<Diagnostic>| with_lines(diagnostics, source.text.as_deref());
+        match lower_document(&source.file, source.document, &source.options).map_err(located) {
+            Ok((_, warnings)) if options.strict && !warnings.is_empty() => {
+                errors.extend(located(warnings).into_iter().map(|mut d| {
+                    d.severity = crate::Severity::Error;
+                    d
+                }))
+            }
+            Ok((api, warnings)) => {
+                lowered.push((source.module, source.file, api, located(warnings), started.elapsed()))
+            }
             Err(e) => errors.extend(e),
         }
     }
@@ -183,4 +215,14 @@ pub fn generate_crate(
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(GeneratedCrate { files, reports })
+}
+
+/// Fills in the line of each diagnostic from the spec's source text.
+fn with_lines(mut diagnostics: Vec<Diagnostic>, text: Option<&str>) -> Vec<Diagnostic> {
+    if let Some(text) = text {
+        for d in diagnostics.iter_mut().filter(|d| d.line.is_none()) {
+            d.line = crate::lines::line_of(text, &d.pointer);
+        }
+    }
+    diagnostics
 }

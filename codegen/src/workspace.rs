@@ -2,7 +2,7 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::emit::Layout;
-use crate::pipeline::{ApiSource, CrateSpec, GeneratedCrate, Options};
+use crate::pipeline::{ApiOptions, ApiSource, CrateSpec, GeneratedCrate, Options};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -36,6 +36,15 @@ struct CrateConfig {
 struct ApiConfig {
     spec: String,
     module: String,
+    /// Only operations with one of these tags.
+    #[serde(default)]
+    tags: Vec<String>,
+    /// Only these operations (operationId or method name).
+    #[serde(default)]
+    operations: Vec<String>,
+    /// `date-time`/`date` as `String`.
+    #[serde(default)]
+    formats_as_strings: bool,
 }
 
 /// Reads `specs/codegen.toml` and every spec it lists. A spec file in `specs/` that the config
@@ -70,6 +79,12 @@ pub fn load(root: &Path) -> Result<(CrateSpec, Vec<ApiSource>), Vec<Diagnostic>>
                 module: api.module.clone(),
                 file: format!("{SPECS_DIR}/{}", api.spec),
                 document: loaded.document,
+                text: std::fs::read_to_string(specs.join(&api.spec)).ok(),
+                options: ApiOptions {
+                    tags: api.tags.clone(),
+                    operations: api.operations.clone(),
+                    formats_as_strings: api.formats_as_strings,
+                },
             }),
             Err(mut d) => {
                 d.file = format!("{SPECS_DIR}/{}", api.spec);

@@ -73,7 +73,8 @@ fn generate_and_check(path: &Path, spec: &str, slug: &str, out: &Path, target_di
     };
     let started = Instant::now();
     let generated = codegen::load::load(path).map_err(|d| vec![d]).and_then(|loaded| {
-        let (crate_spec, source) = pipeline::standalone(spec, loaded.document, Some(&format!("corpus-{slug}")));
+        let (crate_spec, source) =
+            pipeline::standalone(spec, loaded.document, Some(&format!("corpus-{slug}")), Default::default());
         codegen::generate_crate(&crate_spec, vec![source], &Options::default())
     });
     row.generate_ms = started.elapsed().as_secs_f64() * 1000.0;

@@ -4,7 +4,7 @@ mod corpus;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
-use codegen::pipeline::{GeneratedCrate, Options};
+use codegen::pipeline::{ApiOptions, GeneratedCrate, Options};
 use codegen::{workspace, Diagnostic};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -49,6 +49,15 @@ struct CodegenArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     strict: bool,
+    /// With `--spec`: only operations with this tag (repeatable).
+    #[arg(long = "tag", requires = "spec")]
+    tags: Vec<String>,
+    /// With `--spec`: only this operation, by operationId or method name (repeatable).
+    #[arg(long = "operation", requires = "spec")]
+    operations: Vec<String>,
+    /// With `--spec`: keep `date-time` and `date` as `String`.
+    #[arg(long, requires = "spec")]
+    formats_as_strings: bool,
     /// Diff lines shown per stale file with `--check`.
     #[arg(long, default_value_t = 40)]
     diff_lines: usize,
@@ -79,7 +88,7 @@ fn codegen_command(args: &CodegenArgs) -> Result<ExitCode> {
     let options = Options { strict: args.strict };
     let started = Instant::now();
     let (generated, out_dir) = match (&args.spec, &args.out) {
-        (Some(spec), Some(out)) => (standalone(spec, args.name.as_deref(), &options), out.clone()),
+        (Some(spec), Some(out)) => (standalone(spec, args, &options), out.clone()),
         _ => {
             let root = workspace_root();
             (workspace::generate(&root, &options), root.join(workspace::GENERATED_DIR))
@@ -140,9 +149,16 @@ fn codegen_command(args: &CodegenArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn standalone(spec: &Path, name: Option<&str>, options: &Options) -> Result<GeneratedCrate, Vec<Diagnostic>> {
+fn standalone(spec: &Path, args: &CodegenArgs, options: &Options) -> Result<GeneratedCrate, Vec<Diagnostic>> {
     let loaded = codegen::load::load(spec).map_err(|d| vec![d])?;
-    let (crate_spec, source) = codegen::pipeline::standalone(&loaded.file, loaded.document, name);
+    let api_options = ApiOptions {
+        tags: args.tags.clone(),
+        operations: args.operations.clone(),
+        formats_as_strings: args.formats_as_strings,
+    };
+    let (crate_spec, mut source) =
+        codegen::pipeline::standalone(&loaded.file, loaded.document, args.name.as_deref(), api_options);
+    source.text = std::fs::read_to_string(spec).ok();
     codegen::generate_crate(&crate_spec, vec![source], options)
 }
 

@@ -3,6 +3,7 @@
 //! All naming and all `$ref` resolution happen here, once.
 
 mod operations;
+mod reachable;
 mod recursion;
 mod schemas;
 mod security;
@@ -10,6 +11,7 @@ mod security;
 use crate::diagnostics::Diagnostic;
 use crate::ir::{Api, Server};
 use crate::naming::Namespace;
+use crate::pipeline::ApiOptions;
 use openapiv3::OpenAPI;
 use std::collections::{HashMap, HashSet};
 
@@ -23,12 +25,15 @@ pub struct Lowered {
 }
 
 /// Lowers a parsed spec.
-pub fn lower(spec: &OpenAPI) -> Lowered {
-    let mut lowerer = Lowerer::new(spec);
+pub fn lower(spec: &OpenAPI, options: &ApiOptions) -> Lowered {
+    let mut lowerer = Lowerer::new(spec, options);
     lowerer.declare_components();
     let security_schemes = security::schemes(spec, &mut lowerer.diagnostics);
     let operations = operations::lower_all(&mut lowerer, &security_schemes);
     lowerer.define_components();
+    if !options.tags.is_empty() || !options.operations.is_empty() {
+        lowerer.keep_reachable(&operations);
+    }
     lowerer.finish_types();
     let api = Api {
         title: spec.info.title.clone(),
@@ -55,6 +60,7 @@ fn server(server: &openapiv3::Server) -> Server {
 /// State shared by the lowering passes.
 pub(crate) struct Lowerer<'a> {
     spec: &'a OpenAPI,
+    options: &'a ApiOptions,
     types: Vec<crate::ir::TypeDef>,
     type_names: Namespace,
     /// Component schema key -> Rust type name.
@@ -67,9 +73,10 @@ pub(crate) struct Lowerer<'a> {
 }
 
 impl<'a> Lowerer<'a> {
-    fn new(spec: &'a OpenAPI) -> Self {
+    fn new(spec: &'a OpenAPI, options: &'a ApiOptions) -> Self {
         Self {
             spec,
+            options,
             types: Vec::new(),
             type_names: Namespace::default(),
             components: HashMap::new(),

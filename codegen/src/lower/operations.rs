@@ -32,10 +32,17 @@ pub(super) fn lower_all(lowerer: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -
             found.push((path.as_str(), method, op, item, child(&item_pointer, method)));
         }
     }
+    // Names come from every operation, so filtering never renames the ones kept.
     let names = method_names(lowerer, &found);
+    let options = lowerer.options;
     found
         .into_iter()
         .zip(names)
+        .filter(|((_, _, op, _, _), (id, name))| {
+            let tagged = options.tags.is_empty() || op.tags.iter().any(|t| options.tags.contains(t));
+            let listed = options.operations.is_empty() || options.operations.iter().any(|o| o == id || o == name);
+            tagged && listed
+        })
         .map(|((path, method, op, item, here), (id, name))| {
             lower_operation(lowerer, schemes, OperationSite { path, method, op, item, pointer: here, id, name })
         })

@@ -99,7 +99,11 @@ impl Lowerer<'_> {
     fn simple_type(&mut self, schema: &Schema, hint: &str, pointer: &str) -> Option<TypeRef> {
         Some(match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) if s.enumeration.iter().all(Option::is_none) => {
-                TypeRef::Primitive(string_primitive(&s.format))
+                TypeRef::Primitive(if self.options.formats_as_strings {
+                    Primitive::String
+                } else {
+                    string_primitive(&s.format)
+                })
             }
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Primitive(Primitive::Bool),
             SchemaKind::Type(Type::Integer(i)) => TypeRef::Primitive(match i.format {

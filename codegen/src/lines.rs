@@ -1,0 +1,143 @@
+//! The line a JSON pointer points at in YAML (or pretty-printed JSON) source, for diagnostics.
+//!
+//! serde_yaml keeps no positions, so this follows the pointer through the text by indentation:
+//! exact for block-style YAML (what specs use); for flow style it gives the deepest line it can.
+
+/// 1-based line of `pointer` (`#/a/b~1c/0`) in `text`, or of its deepest ancestor found.
+pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let tokens = pointer.trim_start_matches('#').split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~"));
+    let mut cursor = 0usize; // the line where the current node starts
+    let mut parent_indent: isize = -1; // children are indented deeper than this
+    let mut found = None;
+    for token in tokens {
+        let next = match token.parse::<usize>() {
+            Ok(index) => sequence_item(&lines, cursor, parent_indent, index),
+            Err(_) => None,
+        }
+        .or_else(|| mapping_key(&lines, cursor, parent_indent, &token));
+        match next {
+            Some((line, indent)) => {
+                found = Some(line + 1);
+                cursor = line;
+                parent_indent = indent;
+            }
+            None => break,
+        }
+    }
+    found
+}
+
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start().len()
+}
+
+fn is_content(line: &str) -> bool {
+    let trimmed = line.trim_start();
+    !trimmed.is_empty() && !trimmed.starts_with('#')
+}
+
+/// The line of `key:` among the children of the node at `start`, and the key's column.
+fn mapping_key(lines: &[&str], start: usize, parent_indent: isize, key: &str) -> Option<(usize, isize)> {
+    let first = if parent_indent < 0 { start } else { start + 1 };
+    let candidates = [format!("{key}:"), format!("\"{key}\":"), format!("'{key}':")];
+    for (offset, line) in lines.iter().enumerate().skip(first) {
+        if !is_content(line) {
+            continue;
+        }
+        let indent = indent_of(line) as isize;
+        if indent <= parent_indent && offset > start {
+            return None;
+        }
+        // A key may follow a sequence dash (`- name: x`): its column is after the dash.
+        let mut content = line.trim_start();
+        let mut column = indent;
+        while let Some(rest) = content.strip_prefix("- ") {
+            column += 2 + (rest.len() - rest.trim_start().len()) as isize;
+            content = rest.trim_start();
+        }
+        if column > parent_indent && candidates.iter().any(|c| content.starts_with(c.as_str())) {
+            return Some((offset, column));
+        }
+    }
+    None
+}
+
+/// The line of the `index`-th `- ` item under the node at `start`, and the item's content column.
+fn sequence_item(lines: &[&str], start: usize, parent_indent: isize, index: usize) -> Option<(usize, isize)> {
+    let mut item_indent = None;
+    let mut seen = 0;
+    for (offset, line) in lines.iter().enumerate().skip(start + 1) {
+        if !is_content(line) {
+            continue;
+        }
+        let indent = indent_of(line);
+        if (indent as isize) < parent_indent
+            || (indent as isize == parent_indent && !line.trim_start().starts_with("- "))
+        {
+            return None;
+        }
+        if !line.trim_start().starts_with("- ") {
+            continue;
+        }
+        let expected = *item_indent.get_or_insert(indent);
+        if indent != expected {
+            continue;
+        }
+        if seen == index {
+            return Some((offset, indent as isize + 1));
+        }
+        seen += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::line_of;
+
+    const SPEC: &str = "\
+openapi: 3.0.0
+info:
+  title: t
+paths:
+  /v1/accounts/{id}:
+    put:
+      parameters:
+        - name: id
+          in: path
+        - name: q
+          in: query
+      responses:
+        '200':
+          description: ok
+";
+
+    #[test]
+    fn finds_keys_escaped_tokens_and_sequence_items() {
+        assert_eq!(line_of(SPEC, "#/info/title"), Some(3));
+        assert_eq!(line_of(SPEC, "#/paths/~1v1~1accounts~1{id}/put"), Some(6));
+        assert_eq!(line_of(SPEC, "#/paths/~1v1~1accounts~1{id}/put/parameters/1"), Some(10));
+        assert_eq!(line_of(SPEC, "#/paths/~1v1~1accounts~1{id}/put/parameters/1/in"), Some(11));
+        assert_eq!(line_of(SPEC, "#/paths/~1v1~1accounts~1{id}/put/responses/200/description"), Some(14));
+    }
+
+    #[test]
+    fn a_missing_key_gives_the_deepest_ancestor() {
+        assert_eq!(line_of(SPEC, "#/paths/~1v1~1accounts~1{id}/get"), Some(5));
+        assert_eq!(line_of(SPEC, "#/nothing"), None);
+    }
+
+    #[test]
+    fn keys_are_not_matched_outside_their_parent() {
+        // `title` exists only under info, not under paths.
+        assert_eq!(line_of(SPEC, "#/paths/title"), Some(4));
+    }
+
+    #[test]
+    fn pretty_json_keys_are_found() {
+        let json = "{\n  \"info\": {\n    \"title\": \"t\"\n  },\n  \"paths\": {}\n}\n";
+        assert_eq!(line_of(json, "#/info/title"), Some(3));
+        assert_eq!(line_of(json, "#/paths"), Some(5));
+    }
+}
