@@ -1,0 +1,154 @@
+//! Property tests: whatever the input, the loader and generator return values or diagnostics and
+//! never panic. Seeds are the project's specs and fixtures; each case replaces one node of a seed
+//! with an arbitrary value built from the words specs are made of, or feeds arbitrary text to the
+//! loader. `PROPTEST_CASES=100000 cargo test --release --test no_panic` runs a long session.
+
+use codegen::pipeline::{self, Options};
+use proptest::prelude::*;
+use serde_json::{json, Map, Value};
+use std::path::Path;
+use std::sync::OnceLock;
+
+fn seeds() -> &'static [Value] {
+    static SEEDS: OnceLock<Vec<Value>> = OnceLock::new();
+    SEEDS.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files: Vec<_> = ["specs", "tests/fixtures"]
+            .iter()
+            .flat_map(|dir| std::fs::read_dir(root.join(dir)).expect("readable").map(|e| e.expect("entry").path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+            .collect();
+        files.sort();
+        files.iter().map(|f| codegen::load::load(f).expect("seed loads").document).collect()
+    })
+}
+
+/// Words OpenAPI documents are made of, so mutations reach deep into the generator.
+const WORDS: &[&str] = &[
+    "$ref",
+    "#/components/schemas/A",
+    "#/components/schemas/",
+    "#/components/parameters/p",
+    "#/x/y",
+    "type",
+    "object",
+    "array",
+    "string",
+    "integer",
+    "number",
+    "boolean",
+    "null",
+    "properties",
+    "items",
+    "required",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "not",
+    "enum",
+    "nullable",
+    "format",
+    "date-time",
+    "int32",
+    "additionalProperties",
+    "in",
+    "path",
+    "query",
+    "header",
+    "cookie",
+    "name",
+    "schema",
+    "content",
+    "application/json",
+    "text/plain",
+    "{id}",
+    "/a/{id}",
+    "responses",
+    "200",
+    "2XX",
+    "default",
+    "security",
+    "openapi",
+    "3.1.0",
+    "3.0.3",
+    "discriminator",
+    "",
+    "self",
+    "type",
+    "1x",
+    "a-b",
+    "String",
+    "const",
+    "examples",
+    "exclusiveMinimum",
+];
+
+fn word() -> impl Strategy<Value = String> {
+    prop_oneof![prop::sample::select(WORDS).prop_map(str::to_owned), "[a-zA-Z0-9_{}/ .-]{0,12}"]
+}
+
+fn value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(|n| json!(n)),
+        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        word().prop_map(Value::String),
+    ];
+    leaf.prop_recursive(4, 32, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::vec((word(), inner), 0..5)
+                .prop_map(|entries| Value::Object(entries.into_iter().collect::<Map<_, _>>())),
+        ]
+    })
+}
+
+/// Replaces the node reached by following `path` (child index modulo the number of children).
+fn replace_at(node: &mut Value, path: &[usize], replacement: Value) {
+    let children = match node {
+        Value::Object(map) => map.len(),
+        Value::Array(items) => items.len(),
+        _ => 0,
+    };
+    let Some((choice, rest)) = path.split_first().filter(|_| children > 0) else {
+        *node = replacement;
+        return;
+    };
+    let child = match node {
+        Value::Object(map) => map.values_mut().nth(choice % children),
+        Value::Array(items) => items.get_mut(choice % children),
+        _ => None,
+    };
+    if let Some(child) = child {
+        replace_at(child, rest, replacement);
+    }
+}
+
+fn generate(document: Value) {
+    let (spec, source) = pipeline::standalone("fuzz.yaml", document, None, Default::default());
+    let _ = codegen::generate_crate(&spec, vec![source], &Options::default());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn mutated_specs_never_panic(seed in any::<prop::sample::Index>(), path in prop::collection::vec(any::<usize>(), 0..10), replacement in value()) {
+        let mut document = seed.get(seeds()).clone();
+        replace_at(&mut document, &path, replacement);
+        generate(document);
+    }
+
+    #[test]
+    fn arbitrary_documents_never_panic(document in value()) {
+        generate(document);
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics_the_loader(text in "\\PC{0,200}") {
+        if let Ok(document) = codegen::load::parse_text(&text) {
+            generate(document);
+        }
+    }
+}
