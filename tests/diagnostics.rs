@@ -106,7 +106,9 @@ fn a_missing_operation_id_is_named_from_method_and_path() {
 
 #[test]
 fn an_undeclared_path_parameter_becomes_a_string_argument() {
-    let (warnings, generated) = warnings(&format!("{HEAD}paths:\n  /things/{{thing}}:\n    get:\n      operationId: getThing\n      responses: {{}}\n"));
+    let (warnings, generated) = warnings(&format!(
+        "{HEAD}paths:\n  /things/{{thing}}:\n    get:\n      operationId: getThing\n      responses: {{}}\n"
+    ));
     let w = &warnings[0];
     assert_eq!((w.code, w.pointer.as_str()), ("W0053", "#/paths/~1things~1{thing}/get"));
     assert_eq!(w.message, "path parameter `thing` is not declared: taken as a required string");
@@ -115,7 +117,9 @@ fn an_undeclared_path_parameter_becomes_a_string_argument() {
 
 #[test]
 fn an_unsupported_construct_warns_with_its_pointer_and_falls_back() {
-    let (warnings, generated) = warnings(&format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    NotAString:\n      not: {{type: string}}\n"));
+    let (warnings, generated) = warnings(&format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    NotAString:\n      not: {{type: string}}\n"
+    ));
     let w = &warnings[0];
     assert_eq!((w.code, w.pointer.as_str()), ("W0030", "#/components/schemas/NotAString"));
     let types = &generated.files.iter().find(|f| f.path == "src/types.rs").unwrap().contents;

@@ -14,6 +14,7 @@ pub mod load;
 pub mod lower;
 pub mod naming;
 pub mod normalise;
+pub mod overlay;
 pub mod parse;
 pub mod pipeline;
 pub mod workspace;

@@ -45,6 +45,9 @@ struct ApiConfig {
     /// `date-time`/`date` as `String`.
     #[serde(default)]
     formats_as_strings: bool,
+    /// Overlay files (in `specs/`) with fixes for the vendor's spec, applied in order at load.
+    #[serde(default)]
+    overlays: Vec<String>,
 }
 
 /// Reads `specs/codegen.toml` and every spec it lists. A spec file in `specs/` that the config
@@ -62,7 +65,11 @@ pub fn load(root: &Path) -> Result<(CrateSpec, Vec<ApiSource>), Vec<Diagnostic>>
     let config: Config = toml::from_str(&text).map_err(|e| fail("E0005", format!("invalid config: {e}")))?;
 
     let mut errors = Vec::new();
-    let listed: Vec<&str> = config.api.iter().map(|a| a.spec.as_str()).collect();
+    let listed: Vec<&str> = config
+        .api
+        .iter()
+        .flat_map(|a| std::iter::once(a.spec.as_str()).chain(a.overlays.iter().map(String::as_str)))
+        .collect();
     for file in spec_files(&specs).map_err(|e| fail("E0004", format!("cannot list {SPECS_DIR}/: {e}")))? {
         let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         if !listed.contains(&name.as_str()) {
@@ -74,7 +81,18 @@ pub fn load(root: &Path) -> Result<(CrateSpec, Vec<ApiSource>), Vec<Diagnostic>>
     }
     let mut sources = Vec::new();
     for api in &config.api {
-        match crate::load::load(&specs.join(&api.spec)) {
+        let loaded = crate::load::load(&specs.join(&api.spec)).map_err(|mut d| {
+            d.file = format!("{SPECS_DIR}/{}", api.spec);
+            vec![d]
+        });
+        let patched = loaded.and_then(|mut loaded| {
+            for overlay in &api.overlays {
+                let shown = format!("{SPECS_DIR}/{overlay}");
+                crate::overlay::apply_file(&mut loaded.document, &specs.join(overlay), &shown)?;
+            }
+            Ok(loaded)
+        });
+        match patched {
             Ok(loaded) => sources.push(ApiSource {
                 module: api.module.clone(),
                 file: format!("{SPECS_DIR}/{}", api.spec),
@@ -86,10 +104,7 @@ pub fn load(root: &Path) -> Result<(CrateSpec, Vec<ApiSource>), Vec<Diagnostic>>
                     formats_as_strings: api.formats_as_strings,
                 },
             }),
-            Err(mut d) => {
-                d.file = format!("{SPECS_DIR}/{}", api.spec);
-                errors.push(d);
-            }
+            Err(diagnostics) => errors.extend(diagnostics),
         }
     }
     if !errors.is_empty() {

@@ -35,12 +35,17 @@ fn manifest_specs(corpus: &Path) -> Result<Vec<String>> {
 }
 
 /// Runs the corpus; returns whether every spec generated and (unless `no_check`) checked cleanly.
-pub fn run(root: &Path, filter: Option<&str>, no_check: bool) -> Result<bool> {
+pub fn run(root: &Path, filter: Option<&str>, max_kb: Option<u64>, no_check: bool) -> Result<bool> {
     let corpus = root.join("../shared/corpus");
     let out_root = root.join("target/corpus");
     let target_dir = root.join("target");
     let mut rows = Vec::new();
-    for spec in manifest_specs(&corpus)?.into_iter().filter(|s| filter.is_none_or(|f| s.contains(f))) {
+    let small_enough = |spec: &String| {
+        let kb = std::fs::metadata(corpus.join(spec)).map(|m| m.len() / 1024).unwrap_or(u64::MAX);
+        max_kb.is_none_or(|max| kb <= max)
+    };
+    let specs = manifest_specs(&corpus)?;
+    for spec in specs.into_iter().filter(|s| filter.is_none_or(|f| s.contains(f))).filter(small_enough) {
         let slug: String = spec.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
         let out = out_root.join(&slug);
         eprintln!("corpus: {spec}");

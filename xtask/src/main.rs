@@ -26,6 +26,9 @@ enum Command {
         /// Only specs whose path contains this.
         #[arg(long)]
         filter: Option<String>,
+        /// Only specs whose entry file is at most this many KB.
+        #[arg(long)]
+        max_kb: Option<u64>,
         /// Generate only; skip `cargo check`.
         #[arg(long)]
         no_check: bool,
@@ -55,6 +58,9 @@ struct CodegenArgs {
     /// With `--spec`: only this operation, by operationId or method name (repeatable).
     #[arg(long = "operation", requires = "spec")]
     operations: Vec<String>,
+    /// With `--spec`: an OpenAPI Overlay with fixes, applied at load (repeatable, in order).
+    #[arg(long = "overlay", requires = "spec")]
+    overlays: Vec<PathBuf>,
     /// With `--spec`: keep `date-time` and `date` as `String`.
     #[arg(long, requires = "spec")]
     formats_as_strings: bool,
@@ -65,12 +71,18 @@ struct CodegenArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result =
-        match cli.command {
-            Command::Codegen(args) => codegen_command(&args),
-            Command::Corpus { filter, no_check } => corpus::run(&workspace_root(), filter.as_deref(), no_check)
-                .map(|ok| if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
-        };
+    let result = match cli.command {
+        Command::Codegen(args) => codegen_command(&args),
+        Command::Corpus { filter, max_kb, no_check } => {
+            corpus::run(&workspace_root(), filter.as_deref(), max_kb, no_check).map(|ok| {
+                if ok {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                }
+            })
+        }
+    };
     match result {
         Ok(code) => code,
         Err(e) => {
@@ -150,7 +162,10 @@ fn codegen_command(args: &CodegenArgs) -> Result<ExitCode> {
 }
 
 fn standalone(spec: &Path, args: &CodegenArgs, options: &Options) -> Result<GeneratedCrate, Vec<Diagnostic>> {
-    let loaded = codegen::load::load(spec).map_err(|d| vec![d])?;
+    let mut loaded = codegen::load::load(spec).map_err(|d| vec![d])?;
+    for overlay in &args.overlays {
+        codegen::overlay::apply_file(&mut loaded.document, overlay, &overlay.display().to_string())?;
+    }
     let api_options = ApiOptions {
         tags: args.tags.clone(),
         operations: args.operations.clone(),
