@@ -3,6 +3,8 @@
 //! OpenAPI 3.1 schemas are JSON Schema 2020-12; the rewrites here keep their meaning where 3.0 can
 //! say the same thing, and warn (naming the pointer) where it cannot.
 
+pub mod swagger2;
+
 use crate::diagnostics::{child, Diagnostic};
 use serde_json::{json, Map, Value};
 
@@ -14,8 +16,17 @@ pub fn normalise(document: &mut Value) -> Result<Vec<Diagnostic>, Diagnostic> {
     let Some(root) = document.as_object_mut() else {
         return Err(Diagnostic::error("E0010", "#", "the document is not an object"));
     };
-    if root.contains_key("swagger") {
-        return Err(Diagnostic::error("E0011", "#/swagger", "Swagger 2.0 documents are not supported yet"));
+    if let Some(swagger) = root.get("swagger") {
+        // YAML reads an unquoted `swagger: 2.0` as a number.
+        if swagger != "2.0" && swagger.as_f64() != Some(2.0) {
+            return Err(Diagnostic::error(
+                "E0011",
+                "#/swagger",
+                format!("unsupported Swagger version {swagger}: expected 2.0"),
+            ));
+        }
+        // The result is an OpenAPI 3.0 document, which needs no further rewriting.
+        return swagger2::convert(document);
     }
     let version = root.get("openapi").and_then(Value::as_str).unwrap_or_default().to_owned();
     if version.starts_with("3.0") {
@@ -280,7 +291,10 @@ mod tests {
 
     #[test]
     fn swagger_and_unknown_versions_are_errors() {
-        assert_eq!(normalise(&mut json!({"swagger": "2.0"})).unwrap_err().code, "E0011");
+        let mut swagger = json!({"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {}});
+        assert!(normalise(&mut swagger).unwrap().is_empty());
+        assert_eq!(swagger["openapi"], "3.0.3");
+        assert_eq!(normalise(&mut json!({"swagger": "1.2"})).unwrap_err().code, "E0011");
         assert_eq!(normalise(&mut json!({"openapi": "4.0"})).unwrap_err().code, "E0012");
     }
 }
