@@ -21,6 +21,8 @@ pub struct ApiSource {
     pub text: Option<String>,
     /// What to generate from it.
     pub options: ApiOptions,
+    /// Warnings from loading it (bundling other files, overlays).
+    pub load_warnings: Vec<Diagnostic>,
 }
 
 /// Per-spec generation options (from `specs/codegen.toml` or the command line).
@@ -109,7 +111,7 @@ pub fn standalone(
         command: format!("cargo xtask codegen --spec {file}"),
         layout: Layout::Standalone,
     };
-    (spec, ApiSource { module, file: file.to_owned(), document, text: None, options })
+    (spec, ApiSource { module, file: file.to_owned(), document, text: None, options, load_warnings: Vec::new() })
 }
 
 /// normalise -> parse -> lower for one document. Diagnostics carry `file`.
@@ -144,7 +146,10 @@ pub fn generate_crate(
     for source in sources {
         let started = Instant::now();
         let located = |diagnostics: Vec<Diagnostic>| with_lines(diagnostics, source.text.as_deref());
-        match lower_document(&source.file, source.document, &source.options).map_err(located) {
+        let load_warnings = source.load_warnings;
+        let lowered_document = lower_document(&source.file, source.document, &source.options)
+            .map(|(api, warnings)| (api, load_warnings.into_iter().chain(warnings).collect::<Vec<_>>()));
+        match lowered_document.map_err(located) {
             Ok((_, warnings)) if options.strict && !warnings.is_empty() => {
                 errors.extend(located(warnings).into_iter().map(|mut d| {
                     d.severity = crate::Severity::Error;

@@ -81,10 +81,13 @@ pub fn load(root: &Path) -> Result<(CrateSpec, Vec<ApiSource>), Vec<Diagnostic>>
     }
     let mut sources = Vec::new();
     for api in &config.api {
-        let loaded = crate::load::load(&specs.join(&api.spec)).map_err(|mut d| {
-            d.file = format!("{SPECS_DIR}/{}", api.spec);
-            vec![d]
-        });
+        // Diagnostics name files relative to the workspace root, as the headers do.
+        let root_prefix = format!("{}/", root.display());
+        let relative = |mut d: crate::Diagnostic| {
+            d.file = d.file.strip_prefix(&root_prefix).map(str::to_owned).unwrap_or(d.file);
+            d
+        };
+        let loaded = crate::load::load(&specs.join(&api.spec)).map_err(|d| vec![relative(d)]);
         let patched = loaded.and_then(|mut loaded| {
             for overlay in &api.overlays {
                 let shown = format!("{SPECS_DIR}/{overlay}");
@@ -97,7 +100,8 @@ pub fn load(root: &Path) -> Result<(CrateSpec, Vec<ApiSource>), Vec<Diagnostic>>
                 module: api.module.clone(),
                 file: format!("{SPECS_DIR}/{}", api.spec),
                 document: loaded.document,
-                text: std::fs::read_to_string(specs.join(&api.spec)).ok(),
+                text: Some(loaded.text),
+                load_warnings: loaded.warnings,
                 options: ApiOptions {
                     tags: api.tags.clone(),
                     operations: api.operations.clone(),

@@ -173,7 +173,8 @@ fn standalone(spec: &Path, args: &CodegenArgs, options: &Options) -> Result<Gene
     };
     let (crate_spec, mut source) =
         codegen::pipeline::standalone(&loaded.file, loaded.document, args.name.as_deref(), api_options);
-    source.text = std::fs::read_to_string(spec).ok();
+    source.text = Some(loaded.text);
+    source.load_warnings = loaded.warnings;
     codegen::generate_crate(&crate_spec, vec![source], options)
 }
 

@@ -1,4 +1,7 @@
-//! Stage 1: read a spec file (YAML or JSON) into one JSON document.
+//! Stage 1: read a spec file (YAML or JSON) into one JSON document, with the `$ref`s into other
+//! files bundled in (see [`bundle`]).
+
+mod bundle;
 
 use crate::diagnostics::Diagnostic;
 use serde_json::{Map, Number, Value};
@@ -9,11 +12,16 @@ use std::path::Path;
 pub struct Loaded {
     /// The path as given, for diagnostics.
     pub file: String,
-    /// The whole document.
+    /// The whole document; every `$ref` in it is local (`#/...`), except remote ones (W0001).
     pub document: Value,
+    /// What bundling the other files left out.
+    pub warnings: Vec<Diagnostic>,
+    /// The root file's text, for finding the lines of diagnostics.
+    pub text: String,
 }
 
-/// Reads and parses `path`. JSON is tried first when the file looks like JSON; YAML otherwise.
+/// Reads and parses `path`, then bundles the files its `$ref`s name into it. JSON is tried first
+/// when a file looks like JSON; YAML otherwise.
 pub fn load(path: &Path) -> Result<Loaded, Diagnostic> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| {
@@ -21,11 +29,12 @@ pub fn load(path: &Path) -> Result<Loaded, Diagnostic> {
         d.file.clone_from(&file);
         d
     })?;
-    let document = parse_text(&text).map_err(|mut d| {
+    let mut document = parse_text(&text).map_err(|mut d| {
         d.file.clone_from(&file);
         d
     })?;
-    Ok(Loaded { file, document })
+    let warnings = bundle::bundle(path, &file, &mut document)?;
+    Ok(Loaded { file, document, warnings, text })
 }
 
 /// Parses spec text, JSON or YAML, into a JSON value.
