@@ -56,3 +56,8 @@ fn fixture_nullable_31() {
 fn fixture_thena_002_literal() {
     assert_files("thena_002_literal", &fixture("thena-002-literal"));
 }
+
+#[test]
+fn fixture_tags() {
+    assert_files("tags", &fixture("tags"));
+}

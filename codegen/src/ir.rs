@@ -339,3 +339,67 @@ pub struct SecurityScheme {
     /// `description`.
     pub description: Option<String>,
 }
+
+impl TypeRef {
+    /// Pushes the names of the generated types this reference mentions, at any depth.
+    pub fn collect_named(&self, out: &mut Vec<String>) {
+        match self {
+            TypeRef::Named(name) => out.push(name.clone()),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => inner.collect_named(out),
+            TypeRef::Primitive(_) | TypeRef::Any | TypeRef::Object => {}
+        }
+    }
+}
+
+impl TypeKind {
+    /// Every type reference inside this type: fields, extra properties, variants, alias target.
+    pub fn type_refs(&self) -> Vec<&TypeRef> {
+        match self {
+            TypeKind::Struct { fields, additional } => fields.iter().map(|f| &f.ty).chain(additional).collect(),
+            TypeKind::Params { fields } => fields.iter().map(|f| &f.ty).collect(),
+            TypeKind::Untagged { variants } => variants.iter().map(|(_, t)| t).collect(),
+            TypeKind::Alias { target } => vec![target],
+            TypeKind::StringEnum { .. } => Vec::new(),
+        }
+    }
+}
+
+impl Operation {
+    /// The generated types this operation names directly: parameters, bodies, responses.
+    pub fn named_types(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.params_type.iter().cloned().collect();
+        let bodies = self.body.iter().map(|b| &b.kind).chain(self.responses.iter().filter_map(|r| r.body.as_ref()));
+        let success = match &self.success {
+            Success::Body { kind, .. } => Some(kind),
+            Success::Empty => None,
+        };
+        for kind in bodies.chain(success) {
+            if let BodyKind::Json(ty) = kind {
+                ty.collect_named(&mut out);
+            }
+        }
+        for param in &self.params {
+            param.ty.collect_named(&mut out);
+        }
+        out
+    }
+}
+
+/// The names reachable from `roots` through the types' references, `roots` included.
+pub fn reachable_types(types: &[TypeDef], roots: Vec<String>) -> std::collections::HashSet<String> {
+    let by_name: std::collections::HashMap<&str, &TypeKind> =
+        types.iter().map(|t| (t.name.as_str(), &t.kind)).collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut pending = roots;
+    while let Some(name) = pending.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        if let Some(kind) = by_name.get(name.as_str()) {
+            for ty in kind.type_refs() {
+                ty.collect_named(&mut pending);
+            }
+        }
+    }
+    seen
+}

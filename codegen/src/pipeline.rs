@@ -169,10 +169,18 @@ pub fn generate_crate(
     let mut files = Vec::new();
     let mut reports = Vec::new();
     let sources: Vec<&str> = lowered.iter().map(|(_, file, ..)| file.as_str()).collect();
-    for (module, file, api, warnings, lowering) in &lowered {
+    // Tag features split a standalone crate; in the multi-API crate each API is one feature.
+    let features: Vec<emit::TagFeatures> = lowered
+        .iter()
+        .map(|(_, _, api, ..)| match spec.layout {
+            Layout::Standalone => emit::TagFeatures::of(api),
+            Layout::Modules => emit::TagFeatures::none(),
+        })
+        .collect();
+    for ((module, file, api, warnings, lowering), features) in lowered.iter().zip(&features) {
         let emitting = Instant::now();
         let header = format::header("//", &spec.command, &[file]);
-        let item = EmitApi { api, module, file };
+        let item = EmitApi { api, module, file, features };
         let dir = match spec.layout {
             Layout::Modules => format!("src/{module}/"),
             Layout::Standalone => "src/".to_owned(),
@@ -185,11 +193,11 @@ pub fn generate_crate(
         };
         files.push(CrateFile {
             path: format!("{dir}types.rs"),
-            contents: located(format::rust_file(&header, emit::types_module(api), "types"))?,
+            contents: located(format::rust_file(&header, emit::types_module_gated(api, features), "types"))?,
         });
         files.push(CrateFile {
             path: format!("{dir}client.rs"),
-            contents: located(format::rust_file(&header, emit::client_module(api), "client"))?,
+            contents: located(format::rust_file(&header, emit::client_module_gated(api, features), "client"))?,
         });
         if spec.layout == Layout::Modules {
             files.push(CrateFile {
@@ -207,7 +215,11 @@ pub fn generate_crate(
         });
     }
 
-    let items: Vec<EmitApi<'_>> = lowered.iter().map(|(module, file, api, ..)| EmitApi { api, module, file }).collect();
+    let items: Vec<EmitApi<'_>> = lowered
+        .iter()
+        .zip(&features)
+        .map(|((module, file, api, ..), features)| EmitApi { api, module, file, features })
+        .collect();
     let header = format::header("//", &spec.command, &sources);
     let lib = format::rust_file(&header, emit::lib_rs(spec.layout, &items, &spec.description), "lib.rs")
         .map_err(|d| vec![d])?;

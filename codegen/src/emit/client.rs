@@ -1,13 +1,14 @@
 //! Operations into the `Client` and its builder.
 
 use super::docs;
+use super::features::TagFeatures;
 use super::rust_type::{ident, rust_type, Scope};
 use crate::ir::{Api, BodyKind, Operation, Param, ParamLocation, Primitive, SchemeKind, Success, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// The `client` module of one API.
-pub fn module(api: &Api) -> TokenStream {
+pub fn module(api: &Api, features: &TagFeatures) -> TokenStream {
     let schemes = api.security_schemes.iter().map(|s| {
         let constant = format_ident!("{}", s.constant);
         let key = &s.key;
@@ -63,9 +64,16 @@ pub fn module(api: &Api) -> TokenStream {
         format!("Client for the {} API (version {}).", api.title, api.version),
         "Cheap to clone: clones share one connection pool. Build one with [`Client::builder`].".to_owned(),
     ]);
-    let operations = api.operations.iter().map(|op| operation(op, api));
+    let operations = api.operations.iter().map(|op| {
+        let cfg = features.operation_cfg(&op.name);
+        let method = operation(op, api);
+        quote!(#cfg #method)
+    });
+    // With tag features off, the operations that use these imports may all be compiled out.
+    let gated = if features.features.is_empty() { quote!() } else { quote!(#[allow(unused_imports)]) };
     let uses_types = if api.operations.iter().any(uses_types) {
         quote!(
+            #gated
             use super::types;
         )
     } else {
@@ -78,6 +86,7 @@ pub fn module(api: &Api) -> TokenStream {
         //! The client: one method per operation.
 
         #uses_types
+        #gated
         use crate::runtime::{self, Error, #uses_request #uses_scheme_kind};
         use std::time::Duration;
 

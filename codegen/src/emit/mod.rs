@@ -2,6 +2,7 @@
 
 mod client;
 mod docs;
+mod features;
 mod rust_type;
 mod types;
 
@@ -10,6 +11,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use rust_type::ident;
 
+pub use features::TagFeatures;
 pub use rust_type::uses_chrono;
 
 /// How the generated crate is laid out.
@@ -30,16 +32,28 @@ pub struct EmitApi<'a> {
     pub module: &'a str,
     /// The spec file, for docs.
     pub file: &'a str,
+    /// Its tag features (none in the multi-API layout).
+    pub features: &'a TagFeatures,
 }
 
-/// The `types` module of an API.
+/// The `types` module of an API, every type always compiled.
 pub fn types_module(api: &Api) -> TokenStream {
-    types::module(api)
+    types::module(api, &TagFeatures::none())
 }
 
-/// The `client` module of an API.
+/// The `client` module of an API, every operation always compiled.
 pub fn client_module(api: &Api) -> TokenStream {
-    client::module(api)
+    client::module(api, &TagFeatures::none())
+}
+
+/// The `types` module of an API, items gated by tag features.
+pub fn types_module_gated(api: &Api, features: &TagFeatures) -> TokenStream {
+    types::module(api, features)
+}
+
+/// The `client` module of an API, operations gated by tag features.
+pub fn client_module_gated(api: &Api, features: &TagFeatures) -> TokenStream {
+    client::module(api, features)
 }
 
 /// Lints that vendor prose can trip and that say nothing about the generated code.
@@ -143,6 +157,16 @@ pub fn cargo_toml(
          description = {description:?}\npublish = false\n\n\
          [lib]\n# Spec descriptions are prose, not Rust examples.\ndoctest = false\n"
     );
+    if layout == Layout::Standalone {
+        if let Some(api) = apis.first().filter(|a| !a.features.features.is_empty()) {
+            let quoted: Vec<String> = api.features.features.iter().map(|f| format!("{f:?}")).collect();
+            out.push_str("\n# One feature per OpenAPI tag: turn off the defaults and pick the tags you call.\n");
+            out.push_str(&format!("[features]\ndefault = [{}]\n", quoted.join(", ")));
+            for feature in &api.features.features {
+                out.push_str(&format!("{feature} = []\n"));
+            }
+        }
+    }
     if layout == Layout::Modules {
         let defaults: Vec<String> = apis.iter().map(|a| format!("{:?}", a.module)).collect();
         out.push_str(&format!("\n[features]\ndefault = [{}]\n", defaults.join(", ")));

@@ -1,6 +1,7 @@
 //! Named types into the `types` module.
 
 use super::docs;
+use super::features::TagFeatures;
 use super::rust_type::{ident, rust_type, Scope};
 use crate::ir::{Api, EnumVariant, Field, Primitive, TypeDef, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
@@ -8,9 +9,9 @@ use quote::quote;
 use std::collections::{HashMap, HashSet};
 
 /// The `types` module of one API.
-pub fn module(api: &Api) -> TokenStream {
+pub fn module(api: &Api, features: &TagFeatures) -> TokenStream {
     let no_eq = types_without_eq(&api.types);
-    let items = api.types.iter().map(|def| type_def(def, &no_eq));
+    let items = api.types.iter().map(|def| type_def(def, &no_eq, &features.type_cfg(&def.name)));
     quote! {
         //! Request, response and parameter types.
 
@@ -18,8 +19,9 @@ pub fn module(api: &Api) -> TokenStream {
     }
 }
 
-fn type_def(def: &TypeDef, no_eq: &HashSet<&str>) -> TokenStream {
+fn type_def(def: &TypeDef, no_eq: &HashSet<&str>, cfg: &TokenStream) -> TokenStream {
     let doc = docs::attrs(&def.docs);
+    let doc = quote!(#cfg #doc);
     let name = ident(&def.name);
     let eq = if no_eq.contains(def.name.as_str()) { quote!() } else { quote!(Eq,) };
     match &def.kind {
@@ -59,7 +61,7 @@ fn type_def(def: &TypeDef, no_eq: &HashSet<&str>) -> TokenStream {
                 }
             }
         }
-        TypeKind::StringEnum { variants } => string_enum(&name, &doc, variants),
+        TypeKind::StringEnum { variants } => string_enum(&name, &doc, variants, cfg),
         TypeKind::Untagged { variants } => {
             let variant_tokens = variants.iter().map(|(variant, ty)| {
                 let variant = ident(variant);
@@ -82,7 +84,12 @@ fn type_def(def: &TypeDef, no_eq: &HashSet<&str>) -> TokenStream {
     }
 }
 
-fn string_enum(name: &proc_macro2::Ident, doc: &TokenStream, variants: &[EnumVariant]) -> TokenStream {
+fn string_enum(
+    name: &proc_macro2::Ident,
+    doc: &TokenStream,
+    variants: &[EnumVariant],
+    cfg: &TokenStream,
+) -> TokenStream {
     let declared = variants.iter().map(|v| {
         let variant = ident(&v.name);
         let wire = &v.wire_value;
@@ -104,6 +111,7 @@ fn string_enum(name: &proc_macro2::Ident, doc: &TokenStream, variants: &[EnumVar
             Unknown(String),
         }
 
+        #cfg
         impl #name {
             /// The value as it appears on the wire.
             pub fn as_str(&self) -> &str {
@@ -114,6 +122,7 @@ fn string_enum(name: &proc_macro2::Ident, doc: &TokenStream, variants: &[EnumVar
             }
         }
 
+        #cfg
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
@@ -171,17 +180,7 @@ fn types_without_eq(types: &[TypeDef]) -> HashSet<&str> {
     let mut users: HashMap<&str, Vec<&str>> = HashMap::new();
     let mut pending: Vec<&str> = Vec::new();
     for def in types {
-        let mut refs = Vec::new();
-        match &def.kind {
-            TypeKind::Struct { fields, additional } => {
-                refs.extend(fields.iter().map(|f| &f.ty));
-                refs.extend(additional);
-            }
-            TypeKind::Params { fields } => refs.extend(fields.iter().map(|f| &f.ty)),
-            TypeKind::Untagged { variants } => refs.extend(variants.iter().map(|(_, t)| t)),
-            TypeKind::Alias { target } => refs.push(target),
-            TypeKind::StringEnum { .. } => {}
-        }
+        let refs = def.kind.type_refs();
         let mut has_float = false;
         for ty in refs {
             walk(ty, &mut |leaf| match leaf {

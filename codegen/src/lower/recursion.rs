@@ -39,13 +39,7 @@ fn inline_name(ty: &TypeRef) -> Option<&str> {
 }
 
 fn inline_targets(kind: &TypeKind) -> Vec<String> {
-    let refs: Vec<&TypeRef> = match kind {
-        TypeKind::Struct { fields, .. } | TypeKind::Params { fields } => fields.iter().map(|f| &f.ty).collect(),
-        TypeKind::Untagged { variants } => variants.iter().map(|(_, t)| t).collect(),
-        TypeKind::Alias { target } => vec![target],
-        TypeKind::StringEnum { .. } => Vec::new(),
-    };
-    refs.into_iter().filter_map(inline_name).map(str::to_owned).collect()
+    kind.type_refs().into_iter().filter_map(inline_name).map(str::to_owned).collect()
 }
 
 /// Component id of every node (iterative Tarjan, so deep specs cannot overflow the stack).

@@ -1,0 +1,87 @@
+//! One cargo feature per OpenAPI tag, so a consumer compiles only the operations (and the types
+//! only they need) of the tags it uses.
+//!
+//! An operation is compiled when any of its tags' features is on; untagged operations always are.
+//! A type is gated by the features of the tags whose operations reach it; types reached from an
+//! untagged operation, from no operation at all, or from every tag are always compiled.
+
+use crate::ir::{reachable_types, Api};
+use crate::naming::{value_name, Namespace};
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::{BTreeSet, HashMap};
+
+/// The tag features of one API, and which items each gates.
+#[derive(Debug, Default)]
+pub struct TagFeatures {
+    /// Feature names, in the spec's tag order.
+    pub features: Vec<String>,
+    operations: HashMap<String, Vec<String>>,
+    types: HashMap<String, Vec<String>>,
+}
+
+impl TagFeatures {
+    /// No features: everything is always compiled.
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// Features for every tag of `api` (none when it has fewer than two tags: nothing to choose).
+    pub fn of(api: &Api) -> Self {
+        let mut tags: Vec<&str> = Vec::new();
+        for tag in api.operations.iter().flat_map(|op| &op.tags) {
+            if !tags.contains(&tag.as_str()) {
+                tags.push(tag);
+            }
+        }
+        if tags.len() < 2 {
+            return Self::none();
+        }
+        let mut names = Namespace::with_reserved(&["default"]);
+        let feature_of: HashMap<&str, String> =
+            tags.iter().map(|t| (*t, names.claim(value_name(t).trim_start_matches("r#").to_owned(), "_"))).collect();
+
+        let mut operations = HashMap::new();
+        let mut always_roots = Vec::new();
+        let mut reached_by: HashMap<String, BTreeSet<&str>> = HashMap::new();
+        for op in &api.operations {
+            if op.tags.is_empty() {
+                always_roots.extend(op.named_types());
+                continue;
+            }
+            let features: BTreeSet<&str> =
+                op.tags.iter().filter_map(|t| feature_of.get(t.as_str())).map(String::as_str).collect();
+            for name in reachable_types(&api.types, op.named_types()) {
+                reached_by.entry(name).or_default().extend(features.iter().copied());
+            }
+            operations.insert(op.name.clone(), features.iter().map(|f| (*f).to_owned()).collect());
+        }
+        always_roots.extend(api.types.iter().filter(|t| !reached_by.contains_key(&t.name)).map(|t| t.name.clone()));
+        let always = reachable_types(&api.types, always_roots);
+        let types = reached_by
+            .into_iter()
+            .filter(|(name, features)| !always.contains(name) && features.len() < tags.len())
+            .map(|(name, features)| (name, features.into_iter().map(str::to_owned).collect()))
+            .collect();
+        let features = tags.iter().map(|t| feature_of[t].clone()).collect();
+        Self { features, operations, types }
+    }
+
+    /// `#[cfg(...)]` for the client method of operation `name`, or nothing.
+    pub fn operation_cfg(&self, name: &str) -> TokenStream {
+        cfg(self.operations.get(name))
+    }
+
+    /// `#[cfg(...)]` for the items of type `name`, or nothing.
+    pub fn type_cfg(&self, name: &str) -> TokenStream {
+        cfg(self.types.get(name))
+    }
+}
+
+fn cfg(features: Option<&Vec<String>>) -> TokenStream {
+    match features.map(Vec::as_slice) {
+        None | Some([]) => quote!(),
+        Some([one]) => quote!(#[cfg(feature = #one)]),
+        Some(many) => quote!(#[cfg(any(#(feature = #many),*))]),
+    }
+}
