@@ -3,7 +3,7 @@
 use super::docs;
 use super::features::TagFeatures;
 use super::rust_type::{ident, rust_type, Scope};
-use crate::ir::{Api, EnumVariant, Field, Primitive, TypeDef, TypeKind, TypeRef};
+use crate::ir::{reachable_types, Api, BodyKind, EnumVariant, Field, Primitive, Success, TypeDef, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::{HashMap, HashSet};
@@ -11,7 +11,11 @@ use std::collections::{HashMap, HashSet};
 /// The `types` module of one API.
 pub fn module(api: &Api, features: &TagFeatures) -> TokenStream {
     let no_eq = types_without_eq(&api.types);
-    let items = api.types.iter().map(|def| type_def(def, &no_eq, &features.type_cfg(&def.name)));
+    let directions = SerdeDirections::of(api);
+    let items = api.types.iter().map(|def| {
+        let serde = directions.derives(&def.name);
+        type_def(def, &no_eq, &features.type_cfg(&def.name), &serde)
+    });
     quote! {
         //! Request, response and parameter types.
 
@@ -19,7 +23,7 @@ pub fn module(api: &Api, features: &TagFeatures) -> TokenStream {
     }
 }
 
-fn type_def(def: &TypeDef, no_eq: &HashSet<&str>, cfg: &TokenStream) -> TokenStream {
+fn type_def(def: &TypeDef, no_eq: &HashSet<&str>, cfg: &TokenStream, serde: &TokenStream) -> TokenStream {
     let doc = docs::attrs(&def.docs);
     let doc = quote!(#cfg #doc);
     let name = ident(&def.name);
@@ -39,7 +43,7 @@ fn type_def(def: &TypeDef, no_eq: &HashSet<&str>, cfg: &TokenStream) -> TokenStr
             }
             quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, #eq #default serde::Serialize, serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, #eq #default #serde)]
                 pub struct #name {
                     #(#field_tokens)*
                 }
@@ -61,7 +65,7 @@ fn type_def(def: &TypeDef, no_eq: &HashSet<&str>, cfg: &TokenStream) -> TokenStr
                 }
             }
         }
-        TypeKind::StringEnum { variants } => string_enum(&name, &doc, variants, cfg),
+        TypeKind::StringEnum { variants } => string_enum(&name, &doc, variants, cfg, serde),
         TypeKind::Untagged { variants } => {
             let variant_tokens = variants.iter().map(|(variant, ty)| {
                 let variant = ident(variant);
@@ -70,7 +74,7 @@ fn type_def(def: &TypeDef, no_eq: &HashSet<&str>, cfg: &TokenStream) -> TokenStr
             });
             quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, #eq serde::Serialize, serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, #eq #serde)]
                 #[serde(untagged)]
                 pub enum #name {
                     #(#variant_tokens)*
@@ -89,6 +93,7 @@ fn string_enum(
     doc: &TokenStream,
     variants: &[EnumVariant],
     cfg: &TokenStream,
+    serde: &TokenStream,
 ) -> TokenStream {
     let declared = variants.iter().map(|v| {
         let variant = ident(&v.name);
@@ -103,7 +108,7 @@ fn string_enum(
     });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, #serde)]
         pub enum #name {
             #(#declared)*
             /// A value this version of the spec does not list; kept as sent.
@@ -206,5 +211,46 @@ fn walk<'t>(ty: &'t TypeRef, visit: &mut impl FnMut(&'t TypeRef)) {
     match ty {
         TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => walk(inner, visit),
         leaf => visit(leaf),
+    }
+}
+
+/// Which serde derives each type needs: `Serialize` for what requests send (bodies and parameter
+/// values), `Deserialize` for what responses return. Serde derives dominate the compile time of a
+/// generated crate, so a type gets only the ones it uses; types no operation reaches get both.
+struct SerdeDirections {
+    sent: HashSet<String>,
+    received: HashSet<String>,
+}
+
+impl SerdeDirections {
+    fn of(api: &Api) -> Self {
+        let (mut sent, mut received) = (Vec::new(), Vec::new());
+        for op in &api.operations {
+            for param in &op.params {
+                param.ty.collect_named(&mut sent);
+            }
+            if let Some(crate::ir::RequestBody { kind: BodyKind::Json(ty), .. }) = &op.body {
+                ty.collect_named(&mut sent);
+            }
+            for response in &op.responses {
+                if let Some(BodyKind::Json(ty)) = &response.body {
+                    ty.collect_named(&mut received);
+                }
+            }
+            if let Success::Body { kind: BodyKind::Json(ty), .. } = &op.success {
+                ty.collect_named(&mut received);
+            }
+        }
+        let sent = reachable_types(&api.types, sent);
+        let received = reachable_types(&api.types, received);
+        Self { sent, received }
+    }
+
+    fn derives(&self, name: &str) -> TokenStream {
+        match (self.sent.contains(name), self.received.contains(name)) {
+            (true, false) => quote!(serde::Serialize),
+            (false, true) => quote!(serde::Deserialize),
+            _ => quote!(serde::Serialize, serde::Deserialize),
+        }
     }
 }
