@@ -103,7 +103,11 @@ pub fn standalone(
 ) -> (CrateSpec, ApiSource) {
     let title = document.pointer("/info/title").and_then(|t| t.as_str()).unwrap_or("api").to_owned();
     let module = crate::naming::value_name(&title).trim_start_matches("r#").to_owned();
-    let package = name.map_or_else(|| module.replace('_', "-"), str::to_owned);
+    // Lower case, so the library's crate name is snake case and compiles without warnings.
+    let package = name.map_or_else(
+        || module.replace('_', "-"),
+        |n| n.to_ascii_lowercase().replace(|c: char| !c.is_ascii_alphanumeric() && c != '_', "-"),
+    );
     let spec = CrateSpec {
         package,
         version: "0.1.0".to_owned(),
