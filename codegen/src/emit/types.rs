@@ -241,9 +241,13 @@ impl SerdeDirections {
                 ty.collect_named(&mut received);
             }
         }
-        let sent = reachable_types(&api.types, sent);
-        let received = reachable_types(&api.types, received);
-        Self { sent, received }
+        // Types no operation reaches keep both derives, and so must everything they contain.
+        let reached = reachable_types(&api.types, sent.iter().chain(&received).cloned().collect());
+        let unreached: Vec<String> =
+            api.types.iter().filter(|t| !reached.contains(&t.name)).map(|t| t.name.clone()).collect();
+        sent.extend(unreached.iter().cloned());
+        received.extend(unreached);
+        Self { sent: reachable_types(&api.types, sent), received: reachable_types(&api.types, received) }
     }
 
     fn derives(&self, name: &str) -> TokenStream {
