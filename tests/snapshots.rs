@@ -9,7 +9,8 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Generates a fixture the way `cargo xtask codegen --spec tests/fixtures/NAME.yaml` does.
+/// Generates a fixture the way `cargo xtask codegen --spec tests/fixtures/NAME.yaml` does
+/// (`NAME` may name a subdirectory: `schemas/enums`).
 fn fixture(name: &str) -> GeneratedCrate {
     let file = format!("tests/fixtures/{name}.yaml");
     let loaded = codegen::load::load(&root().join(&file)).expect("fixture loads");
@@ -60,4 +61,19 @@ fn fixture_thena_002_literal() {
 #[test]
 fn fixture_tags() {
     assert_files("tags", &fixture("tags"));
+}
+
+#[test]
+fn fixture_schemas_nullable() {
+    assert_files("schemas_nullable", &fixture("schemas/nullable"));
+}
+
+#[test]
+fn fixture_schemas_enums() {
+    assert_files("schemas_enums", &fixture("schemas/enums"));
+}
+
+#[test]
+fn fixture_schemas_discriminator() {
+    assert_files("schemas_discriminator", &fixture("schemas/discriminator"));
 }

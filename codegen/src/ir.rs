@@ -115,6 +115,40 @@ pub enum TypeKind {
         /// The parameters, as fields.
         fields: Vec<Field>,
     },
+    /// An integer enum (or integer `const`); unknown values deserialize into a catch-all variant.
+    IntegerEnum {
+        /// Known values.
+        variants: Vec<IntegerVariant>,
+    },
+    /// `oneOf`/`anyOf` with a `discriminator`: the discriminator property picks the variant;
+    /// values with an unlisted (or no) discriminator are kept as JSON in a catch-all variant.
+    Tagged {
+        /// The discriminator property on the wire.
+        property: String,
+        /// Variants, named after their schema.
+        variants: Vec<TaggedVariant>,
+    },
+}
+
+/// One value of an integer enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntegerVariant {
+    /// The Rust variant name.
+    pub name: String,
+    /// The value on the wire.
+    pub value: i64,
+}
+
+/// One variant of a discriminated `oneOf`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaggedVariant {
+    /// The Rust variant name.
+    pub name: String,
+    /// Discriminator values that select it (from `mapping`, else the schema name); the first is
+    /// the one written when the variant's own fields do not carry the property.
+    pub tags: Vec<String>,
+    /// The variant's type.
+    pub ty: TypeRef,
 }
 
 /// One property of a struct (or one parameter of a params struct).
@@ -211,10 +245,26 @@ pub struct Param {
     pub required: bool,
     /// Arrays: repeat the name per value (`explode: true`, the default for form style).
     pub explode: bool,
+    /// `style` (query: form, spaceDelimited, pipeDelimited, deepObject; others: their default).
+    pub style: ParamStyle,
     /// The value type.
     pub ty: TypeRef,
     /// Rustdoc.
     pub docs: Docs,
+}
+
+/// How a parameter value is serialized (OpenAPI `style`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ParamStyle {
+    /// `form` (query and cookie default); `simple` for path and header.
+    #[default]
+    Form,
+    /// `spaceDelimited`: array values joined by spaces.
+    SpaceDelimited,
+    /// `pipeDelimited`: array values joined by `|`.
+    PipeDelimited,
+    /// `deepObject`: `name[key]=value` per object property.
+    DeepObject,
 }
 
 /// How a body is encoded.
@@ -239,6 +289,9 @@ pub struct RequestBody {
     pub required: bool,
     /// Rustdoc.
     pub docs: Docs,
+    /// The other media types the operation accepts (media type and encoding), in spec order;
+    /// when there are any, the caller picks one.
+    pub alternatives: Vec<(String, BodyKind)>,
 }
 
 /// Which statuses a response covers.
@@ -261,6 +314,39 @@ pub struct Response {
     pub description: String,
     /// Its body, when it has one.
     pub body: Option<BodyKind>,
+    /// The media type of that body (`text/event-stream` makes it a stream of events).
+    pub media_type: Option<String>,
+    /// The response headers the spec declares.
+    pub headers: Vec<ResponseHeader>,
+}
+
+/// A response header the spec declares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseHeader {
+    /// The Rust field name.
+    pub name: String,
+    /// The header name on the wire.
+    pub wire_name: String,
+    /// The value type (a primitive; anything else stays a string).
+    pub ty: TypeRef,
+    /// `description`.
+    pub description: Option<String>,
+}
+
+/// `x-pagination` on an operation (or its path item): forces, configures or turns off the
+/// pagination helper. Without it, the emitter detects the usual patterns itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PaginationHint {
+    /// `x-pagination: false`: no helper even when a pattern is detected.
+    pub disabled: bool,
+    /// `kind`: `cursor`, `page`, `offset` or `link`.
+    pub kind: Option<String>,
+    /// `param`: the wire name of the cursor, page or offset query parameter.
+    pub param: Option<String>,
+    /// `next`: the wire name of the response property holding the next cursor.
+    pub next: Option<String>,
+    /// `items`: the wire name of the response property holding the page's items.
+    pub items: Option<String>,
 }
 
 /// One operation: one client method.
@@ -292,6 +378,8 @@ pub struct Operation {
     pub success: Success,
     /// Alternatives (any one suffices) of security scheme names (all needed).
     pub security: Vec<Vec<String>>,
+    /// `x-pagination`, when the spec sets it.
+    pub pagination: Option<PaginationHint>,
 }
 
 /// What a successful call returns.
@@ -359,7 +447,8 @@ impl TypeKind {
             TypeKind::Params { fields } => fields.iter().map(|f| &f.ty).collect(),
             TypeKind::Untagged { variants } => variants.iter().map(|(_, t)| t).collect(),
             TypeKind::Alias { target } => vec![target],
-            TypeKind::StringEnum { .. } => Vec::new(),
+            TypeKind::StringEnum { .. } | TypeKind::IntegerEnum { .. } => Vec::new(),
+            TypeKind::Tagged { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
         }
     }
 }
@@ -368,7 +457,13 @@ impl Operation {
     /// The generated types this operation names directly: parameters, bodies, responses.
     pub fn named_types(&self) -> Vec<String> {
         let mut out: Vec<String> = self.params_type.iter().cloned().collect();
-        let bodies = self.body.iter().map(|b| &b.kind).chain(self.responses.iter().filter_map(|r| r.body.as_ref()));
+        let alternatives = self.body.iter().flat_map(|b| b.alternatives.iter().map(|(_, kind)| kind));
+        let bodies = self
+            .body
+            .iter()
+            .map(|b| &b.kind)
+            .chain(alternatives)
+            .chain(self.responses.iter().filter_map(|r| r.body.as_ref()));
         let success = match &self.success {
             Success::Body { kind, .. } => Some(kind),
             Success::Empty => None,

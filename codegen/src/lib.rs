@@ -5,7 +5,9 @@
 //! -> [`lower`] (the resolved model in [`ir`]) -> [`emit`] (tokens) -> [`format`] (prettyplease)
 //! -> [`write`] (files, or a drift check). Only `load` and `write` touch the file system.
 
+pub mod changelog;
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod format;
 pub mod ir;

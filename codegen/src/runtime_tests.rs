@@ -456,7 +456,8 @@ async fn decode_failure_carries_status_and_body() {
 fn api_error_display_and_request_id() {
     let mut headers = HeaderMap::new();
     headers.insert("x-amz-request-id", "amz-1".parse().unwrap());
-    let err = ApiError { status: StatusCode::NOT_FOUND, headers, body: Bytes::from_static(b" no such pet \n") };
+    let err =
+        ApiError { status: StatusCode::NOT_FOUND, headers, body: Bytes::from_static(b" no such pet \n"), detail: None };
     assert_eq!(err.request_id(), Some("amz-1"));
     assert_eq!(err.to_string(), "HTTP 404 Not Found: no such pet (request id amz-1)");
 
@@ -464,13 +465,22 @@ fn api_error_display_and_request_id() {
     headers.insert("request-id", "second".parse().unwrap());
     headers.insert("x-request-id", "first".parse().unwrap());
     let long = "é".repeat(300);
-    let err = Error::Api(Box::new(ApiError { status: StatusCode::BAD_REQUEST, headers, body: Bytes::from(long) }));
+    let err = Error::Api(Box::new(ApiError {
+        status: StatusCode::BAD_REQUEST,
+        headers,
+        body: Bytes::from(long),
+        detail: None,
+    }));
     let api = err.api().unwrap();
     assert_eq!(api.request_id(), Some("first"));
     assert_eq!(err.to_string(), format!("HTTP 400 Bad Request: {}... (request id first)", "é".repeat(200)));
 
-    let err =
-        ApiError { status: StatusCode::BAD_GATEWAY, headers: HeaderMap::new(), body: Bytes::from_static(b"\xff") };
+    let err = ApiError {
+        status: StatusCode::BAD_GATEWAY,
+        headers: HeaderMap::new(),
+        body: Bytes::from_static(b"\xff"),
+        detail: None,
+    };
     assert_eq!(err.request_id(), None);
     assert_eq!(err.body_text(), "\u{fffd}");
     let err = ApiError { body: Bytes::new(), ..err };

@@ -1,4 +1,6 @@
-//! The project's own specs: `specs/codegen.toml` and the files it lists (part of the load stage).
+//! The project's own specs: each target's `codegen.toml` and the files it lists (part of the load
+//! stage). The product is `specs/` -> `generated/`; the test fixtures that need compiling (to run
+//! serde and wire tests against generated code) are `tests/fixtures/clients/` -> `fixture-clients/`.
 
 use crate::diagnostics::Diagnostic;
 use crate::emit::Layout;
@@ -13,6 +15,22 @@ pub const COMMAND: &str = "cargo xtask codegen";
 pub const SPECS_DIR: &str = "specs";
 /// Where the generated crate lives, relative to the workspace root.
 pub const GENERATED_DIR: &str = "generated";
+
+/// A generated crate of this workspace: a folder of specs with a `codegen.toml`, and an output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target {
+    /// Folder of the specs and their `codegen.toml`, relative to the workspace root.
+    pub specs_dir: &'static str,
+    /// Folder of the generated crate, relative to the workspace root.
+    pub out_dir: &'static str,
+}
+
+/// The product: the clients other crates depend on.
+pub const PRODUCT: Target = Target { specs_dir: SPECS_DIR, out_dir: GENERATED_DIR };
+/// Fixture specs compiled into a crate so tests can run generated code.
+pub const FIXTURES: Target = Target { specs_dir: "tests/fixtures/clients", out_dir: "fixture-clients" };
+/// Every target `cargo xtask codegen` writes and `--check` compares.
+pub const TARGETS: [Target; 2] = [PRODUCT, FIXTURES];
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -50,12 +68,18 @@ struct ApiConfig {
     overlays: Vec<String>,
 }
 
-/// Reads `specs/codegen.toml` and every spec it lists. A spec file in `specs/` that the config
-/// does not list is an error, so no spec is silently left out.
+/// Reads `specs/codegen.toml` and every spec it lists.
 pub fn load(root: &Path) -> Result<(CrateSpec, Vec<ApiSource>), Vec<Diagnostic>> {
-    let specs = root.join(SPECS_DIR);
+    load_target(root, &PRODUCT)
+}
+
+/// Reads a target's `codegen.toml` and every spec it lists. A spec file in the target's folder
+/// that the config does not list is an error, so no spec is silently left out.
+pub fn load_target(root: &Path, target: &Target) -> Result<(CrateSpec, Vec<ApiSource>), Vec<Diagnostic>> {
+    let specs_dir = target.specs_dir;
+    let specs = root.join(specs_dir);
     let config_path = specs.join("codegen.toml");
-    let config_file = format!("{SPECS_DIR}/codegen.toml");
+    let config_file = format!("{specs_dir}/codegen.toml");
     let fail = |code, message: String| {
         let mut d = Diagnostic::error(code, "#", message);
         d.file.clone_from(&config_file);
@@ -70,12 +94,12 @@ pub fn load(root: &Path) -> Result<(CrateSpec, Vec<ApiSource>), Vec<Diagnostic>>
         .iter()
         .flat_map(|a| std::iter::once(a.spec.as_str()).chain(a.overlays.iter().map(String::as_str)))
         .collect();
-    for file in spec_files(&specs).map_err(|e| fail("E0004", format!("cannot list {SPECS_DIR}/: {e}")))? {
+    for file in spec_files(&specs).map_err(|e| fail("E0004", format!("cannot list {specs_dir}/: {e}")))? {
         let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         if !listed.contains(&name.as_str()) {
             errors.extend(fail(
                 "E0006",
-                format!("`{SPECS_DIR}/{name}` is not listed in codegen.toml: add an [[api]] entry for it"),
+                format!("`{specs_dir}/{name}` is not listed in codegen.toml: add an [[api]] entry for it"),
             ));
         }
     }
@@ -90,7 +114,7 @@ pub fn load(root: &Path) -> Result<(CrateSpec, Vec<ApiSource>), Vec<Diagnostic>>
         let loaded = crate::load::load(&specs.join(&api.spec)).map_err(|d| vec![relative(d)]);
         let patched = loaded.and_then(|mut loaded| {
             for overlay in &api.overlays {
-                let shown = format!("{SPECS_DIR}/{overlay}");
+                let shown = format!("{specs_dir}/{overlay}");
                 crate::overlay::apply_file(&mut loaded.document, &specs.join(overlay), &shown)?;
             }
             Ok(loaded)
@@ -98,7 +122,7 @@ pub fn load(root: &Path) -> Result<(CrateSpec, Vec<ApiSource>), Vec<Diagnostic>>
         match patched {
             Ok(loaded) => sources.push(ApiSource {
                 module: api.module.clone(),
-                file: format!("{SPECS_DIR}/{}", api.spec),
+                file: format!("{specs_dir}/{}", api.spec),
                 document: loaded.document,
                 text: Some(loaded.text),
                 load_warnings: loaded.warnings,
@@ -126,7 +150,12 @@ pub fn load(root: &Path) -> Result<(CrateSpec, Vec<ApiSource>), Vec<Diagnostic>>
 
 /// Loads and generates the project's crate in memory.
 pub fn generate(root: &Path, options: &Options) -> Result<GeneratedCrate, Vec<Diagnostic>> {
-    let (spec, sources) = load(root)?;
+    generate_target(root, &PRODUCT, options)
+}
+
+/// Loads and generates a target's crate in memory.
+pub fn generate_target(root: &Path, target: &Target, options: &Options) -> Result<GeneratedCrate, Vec<Diagnostic>> {
+    let (spec, sources) = load_target(root, target)?;
     crate::pipeline::generate_crate(&spec, sources, options)
 }
 
@@ -137,4 +166,104 @@ fn spec_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
         .collect();
     files.sort();
     Ok(files)
+}
+
+/// Reads what the last `cargo xtask codegen` left in `generated/`: the spec snapshots and the
+/// changelog (see [`crate::changelog`]). Missing ones are simply absent.
+pub fn load_previous(root: &Path) -> Result<crate::changelog::Previous, Vec<Diagnostic>> {
+    use crate::changelog::{Previous, Snapshot, CHANGELOG_FILE, SNAPSHOT_DIR};
+    let generated = root.join(GENERATED_DIR);
+    let unreadable = |shown: String, e: std::io::Error| {
+        let mut d = Diagnostic::error("E0070", "#", format!("cannot read: {e}"));
+        d.file = shown;
+        vec![d]
+    };
+    let changelog = match std::fs::read_to_string(generated.join(CHANGELOG_FILE)) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(unreadable(format!("{GENERATED_DIR}/{CHANGELOG_FILE}"), e)),
+    };
+    let dir = generated.join(SNAPSHOT_DIR);
+    let mut paths: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(unreadable(format!("{GENERATED_DIR}/{SNAPSHOT_DIR}"), e)),
+    };
+    paths.sort();
+    let mut snapshots = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let shown = format!("{GENERATED_DIR}/{SNAPSHOT_DIR}/{name}");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => match Snapshot::parse(&text, &shown) {
+                Ok(snapshot) => snapshots.push(snapshot),
+                Err(d) => errors.push(d),
+            },
+            Err(e) => errors.extend(unreadable(shown, e)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(Previous { snapshots, changelog })
+    } else {
+        Err(errors)
+    }
+}
+
+/// Loads the project's specs, compares them with the last generated state, and generates the
+/// crate at the version the changes imply, with its changelog and the new snapshots among the
+/// files. Nothing is written: `specs/codegen.toml` takes the new version from
+/// [`set_crate_version`], by the caller.
+pub fn generate_release(
+    root: &Path,
+    options: &Options,
+) -> Result<(GeneratedCrate, crate::changelog::Release), Vec<Diagnostic>> {
+    let (mut spec, sources) = load(root)?;
+    let previous = load_previous(root)?;
+    let release = crate::changelog::plan(&spec, &sources, previous, GENERATED_DIR)?;
+    spec.version.clone_from(&release.report.next_version);
+    let mut generated = crate::pipeline::generate_crate(&spec, sources, options)?;
+    generated.files.extend(release.files.iter().cloned());
+    generated.files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((generated, release))
+}
+
+/// `specs/codegen.toml`'s text with the `version` of its `[crate]` table set to `version`,
+/// everything else (comments, order) kept; `None` when the table has no `version` line.
+pub fn set_crate_version(config: &str, version: &str) -> Option<String> {
+    let mut in_crate_table = false;
+    let mut replaced = false;
+    let mut out = String::with_capacity(config.len());
+    for line in config.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            in_crate_table = trimmed == "[crate]";
+        }
+        let is_version = trimmed.strip_prefix("version").is_some_and(|rest| rest.trim_start().starts_with('='));
+        if in_crate_table && is_version && !replaced {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            let newline = if line.ends_with('\n') { "\n" } else { "" };
+            out.push_str(&format!("{indent}version = \"{version}\"{newline}"));
+            replaced = true;
+        } else {
+            out.push_str(line);
+        }
+    }
+    replaced.then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_crate_version_is_set_in_place() {
+        let config = "# c\n[crate]\nname = \"a\"\nversion = \"0.1.0\" # x\n\n[[api]]\nversion = \"9\"\n";
+        let updated = set_crate_version(config, "0.2.0").expect("has a version");
+        assert_eq!(updated, config.replace("version = \"0.1.0\" # x", "version = \"0.2.0\""));
+        assert_eq!(set_crate_version("[crate]\nname = \"a\"\n[x]\nversion = \"1\"\n", "2.0.0"), None);
+    }
 }

@@ -20,7 +20,7 @@ struct Row {
 }
 
 /// Spec entry points listed in the corpus manifest, in its order.
-fn manifest_specs(corpus: &Path) -> Result<Vec<String>> {
+pub(crate) fn manifest_specs(corpus: &Path) -> Result<Vec<String>> {
     let manifest = std::fs::read_to_string(corpus.join("MANIFEST.md")).context("reading the corpus MANIFEST.md")?;
     Ok(manifest
         .lines()

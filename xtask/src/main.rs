@@ -1,6 +1,9 @@
 //! `cargo xtask`: the project's maintenance commands.
 
+mod bench;
 mod corpus;
+mod diff;
+mod examples;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
@@ -33,6 +36,27 @@ enum Command {
         #[arg(long)]
         no_check: bool,
     },
+    /// Check that every component schema's `example` in ../shared/corpus/ decodes into its generated
+    /// type and encodes back to an equal value; print per-spec counts.
+    Examples {
+        /// Only specs whose path contains this.
+        #[arg(long)]
+        filter: Option<String>,
+        /// Only specs whose entry file is at most this many KB.
+        #[arg(long)]
+        max_kb: Option<u64>,
+        /// List every example that fails.
+        #[arg(long)]
+        verbose: bool,
+    },
+    /// Time generation over the corpus against its parse floor (and progenitor, when installed);
+    /// with `--compile`, time `cargo check` of generated crates.
+    Bench(bench::BenchArgs),
+    /// Generate one spec and print the process's peak RSS (used by `bench`).
+    #[command(hide = true)]
+    BenchPeak { spec: PathBuf, display: String },    /// What a spec change means for users of the generated crate: breaking / compatible changes
+    /// and the semver bump, for two spec files or for `specs/` against a git revision.
+    Diff(diff::DiffArgs),
 }
 
 #[derive(clap::Args)]
@@ -82,6 +106,18 @@ fn main() -> ExitCode {
                 }
             })
         }
+        Command::Examples { filter, max_kb, verbose } => {
+            examples::run(&workspace_root(), filter.as_deref(), max_kb, verbose).map(|ok| {
+                if ok {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                }
+            })
+        }
+        Command::Bench(args) => bench::run(&workspace_root(), &args),
+        Command::BenchPeak { spec, display } => bench::peak(&spec, &display),
+        Command::Diff(args) => diff::run(&workspace_root(), &args),
     };
     match result {
         Ok(code) => code,
@@ -98,14 +134,37 @@ fn workspace_root() -> PathBuf {
 
 fn codegen_command(args: &CodegenArgs) -> Result<ExitCode> {
     let options = Options { strict: args.strict };
-    let started = Instant::now();
-    let (generated, out_dir) = match (&args.spec, &args.out) {
-        (Some(spec), Some(out)) => (standalone(spec, args, &options), out.clone()),
-        _ => {
-            let root = workspace_root();
-            (workspace::generate(&root, &options), root.join(workspace::GENERATED_DIR))
+    if let (Some(spec), Some(out)) = (&args.spec, &args.out) {
+        let shown = out.display().to_string();
+        return codegen_one(args, standalone(spec, args, &options), out, &shown);
+    }
+    let root = workspace_root();
+    let mut code = ExitCode::SUCCESS;
+    for target in workspace::TARGETS {
+        if !root.join(target.specs_dir).join("codegen.toml").exists() {
+            continue;
         }
-    };
+        let target_code = if target == workspace::PRODUCT {
+            diff::codegen_product(args, &root, &options)?
+        } else {
+            let generated = workspace::generate_target(&root, &target, &options);
+            codegen_one(args, generated, &root.join(target.out_dir), target.out_dir)?
+        };
+        if target_code != ExitCode::SUCCESS {
+            code = ExitCode::FAILURE;
+        }
+    }
+    Ok(code)
+}
+
+/// Reports, then writes or checks, one generated crate; `shown` names its folder in messages.
+fn codegen_one(
+    args: &CodegenArgs,
+    generated: Result<GeneratedCrate, Vec<Diagnostic>>,
+    out_dir: &Path,
+    shown: &str,
+) -> Result<ExitCode> {
+    let started = Instant::now();
     let generated = match generated {
         Ok(generated) => generated,
         Err(errors) => {
@@ -126,34 +185,26 @@ fn codegen_command(args: &CodegenArgs) -> Result<ExitCode> {
         );
     }
     if args.check {
-        let drifts = codegen::write::check_crate(&out_dir, &generated, args.diff_lines)
+        let drifts = codegen::write::check_crate(out_dir, &generated, args.diff_lines)
             .with_context(|| format!("reading {}", out_dir.display()))?;
         if drifts.is_empty() {
-            eprintln!(
-                "{} is up to date ({} files, {:.0} ms)",
-                out_dir.display(),
-                generated.files.len(),
-                started.elapsed().as_secs_f64() * 1000.0
-            );
+            eprintln!("{shown} is up to date ({} files, {:.0} ms)", generated.files.len(), started.elapsed().as_secs_f64() * 1000.0);
             return Ok(ExitCode::SUCCESS);
         }
-        let shown_dir =
-            if args.spec.is_some() { out_dir.display().to_string() } else { workspace::GENERATED_DIR.to_owned() };
         for drift in &drifts {
-            eprintln!("stale: {shown_dir}/{drift}");
+            eprintln!("stale: {shown}/{drift}");
         }
         eprintln!(
-            "{} of {} generated files are stale: run `cargo xtask codegen` and commit the result",
+            "{} of {} files in {shown} are stale: run `cargo xtask codegen` and commit the result",
             drifts.len(),
             generated.files.len()
         );
         return Ok(ExitCode::FAILURE);
     }
     let written =
-        codegen::write::write_crate(&out_dir, &generated).with_context(|| format!("writing {}", out_dir.display()))?;
+        codegen::write::write_crate(out_dir, &generated).with_context(|| format!("writing {}", out_dir.display()))?;
     eprintln!(
-        "{}: {} files, {} changed, {:.0} ms",
-        out_dir.display(),
+        "{shown}: {} files, {} changed, {:.0} ms",
         generated.files.len(),
         written.len(),
         started.elapsed().as_secs_f64() * 1000.0

@@ -3,8 +3,11 @@
 use super::docs;
 use super::features::TagFeatures;
 use super::rust_type::{ident, rust_type, Scope};
-use crate::ir::{Api, BodyKind, Operation, Param, ParamLocation, Primitive, SchemeKind, Success, TypeRef};
-use proc_macro2::TokenStream;
+use crate::ir::{
+    Api, BodyKind, Operation, Param, ParamLocation, ParamStyle, Primitive, RequestBody, Response, ResponseHeader,
+    SchemeKind, StatusMatch, Success, TypeRef,
+};
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 /// The `client` module of one API.
@@ -64,11 +67,27 @@ pub fn module(api: &Api, features: &TagFeatures) -> TokenStream {
         format!("Client for the {} API (version {}).", api.title, api.version),
         "Cheap to clone: clones share one connection pool. Build one with [`Client::builder`].".to_owned(),
     ]);
-    let operations = api.operations.iter().map(|op| {
-        let cfg = features.operation_cfg(&op.name);
-        let method = operation(op, api);
-        quote!(#cfg #method)
+    let emitted: Vec<(TokenStream, Emitted)> =
+        api.operations.iter().map(|op| (features.operation_cfg(&op.name), operation(op, api))).collect();
+    let operations = emitted.iter().map(|(cfg, e)| {
+        let methods = &e.methods;
+        quote!(#cfg #methods)
     });
+    let op_items = emitted.iter().map(|(cfg, e)| {
+        let items = &e.items;
+        if items.is_empty() {
+            quote!()
+        } else {
+            // Each item of the operation carries its feature gate.
+            let gated: TokenStream = gate_items(cfg, items.clone());
+            gated
+        }
+    });
+    let mock_methods = emitted.iter().map(|(cfg, e)| {
+        let mock = &e.mock;
+        quote!(#cfg #mock)
+    });
+    let mock = mock_module(api, features, mock_methods.collect());
     // With tag features off, the operations that use these imports may all be compiled out.
     let gated = if features.features.is_empty() { quote!() } else { quote!(#[allow(unused_imports)]) };
     let uses_types = if api.operations.iter().any(uses_types) {
@@ -99,7 +118,12 @@ pub fn module(api: &Api, features: &TagFeatures) -> TokenStream {
         #[derive(Debug, Clone)]
         pub struct Client {
             transport: runtime::Transport,
+            options: runtime::RequestOptions,
         }
+
+        #(#op_items)*
+
+        #mock
 
         /// Configures a [`Client`]: base URL, credentials, timeouts and retries.
         #[derive(Debug)]
@@ -151,7 +175,7 @@ pub fn module(api: &Api, features: &TagFeatures) -> TokenStream {
             /// # Errors
             /// [`Error::InvalidRequest`] when the base URL is not an absolute http(s) URL.
             pub fn build(self) -> Result<Client, Error> {
-                Ok(Client { transport: self.inner.build()? })
+                Ok(Client { transport: self.inner.build()?, options: runtime::RequestOptions::default() })
             }
         }
 
@@ -166,7 +190,154 @@ pub fn module(api: &Api, features: &TagFeatures) -> TokenStream {
                 self.transport.base_url()
             }
 
+            /// A client whose calls use `options` (timeout, retry policy, extra headers, idempotency
+            /// key) instead of the client's settings; it shares this client's connection pool.
+            ///
+            /// ```ignore
+            /// let quick = client.with_options(RequestOptions::new().timeout(Duration::from_secs(2)));
+            /// ```
+            pub fn with_options(&self, options: runtime::RequestOptions) -> Client {
+                Client { transport: self.transport.clone(), options }
+            }
+
+            /// The per-call options this client applies (see [`Client::with_options`]).
+            pub fn options(&self) -> &runtime::RequestOptions {
+                &self.options
+            }
+
             #(#operations)*
+        }
+    }
+}
+
+/// Puts the `#[cfg]` of an operation on each item it emitted.
+fn gate_items(cfg: &TokenStream, items: TokenStream) -> TokenStream {
+    if cfg.is_empty() {
+        return items;
+    }
+    let file: syn::File = match syn::parse2(items.clone()) {
+        Ok(file) => file,
+        Err(_) => return items,
+    };
+    file.items.iter().map(|item| quote!(#cfg #item)).collect()
+}
+
+/// The `mock` module (cargo feature `mock`): a local fake of the API on wiremock.
+fn mock_module(api: &Api, features: &TagFeatures, methods: Vec<TokenStream>) -> TokenStream {
+    if api.operations.is_empty() {
+        return quote!();
+    }
+    let gated = if features.features.is_empty() { quote!() } else { quote!(#[allow(unused_imports)]) };
+    let uses_types = if api.operations.iter().any(uses_types) {
+        quote!(
+            #gated
+            #[allow(unused_imports)]
+            use super::types;
+        )
+    } else {
+        quote!()
+    };
+    quote! {
+        /// A local fake of the API for tests (cargo feature `mock`): typed helpers per operation
+        /// mount answers on a [`wiremock`] server.
+        ///
+        /// ```ignore
+        /// let server = mock::Server::start().await;
+        /// server.some_operation().respond(200, &body).await;
+        /// let client = server.client_builder().build()?;
+        /// ```
+        #[cfg(feature = "mock")]
+        pub mod mock {
+            #uses_types
+            use std::marker::PhantomData;
+
+            /// A local HTTP server answering as the mocked operations say.
+            #[derive(Debug)]
+            pub struct Server {
+                server: wiremock::MockServer,
+            }
+
+            impl Server {
+                /// Starts a server on a random local port.
+                pub async fn start() -> Self {
+                    Server { server: wiremock::MockServer::start().await }
+                }
+
+                /// The server's base URL.
+                pub fn uri(&self) -> String {
+                    self.server.uri()
+                }
+
+                /// A client builder pointed at this server, with retries off (add credentials as needed).
+                pub fn client_builder(&self) -> super::ClientBuilder {
+                    super::Client::builder().base_url(self.server.uri()).retry_policy(crate::runtime::RetryPolicy::none())
+                }
+
+                /// The wiremock server itself, for anything the typed helpers do not cover.
+                pub fn inner(&self) -> &wiremock::MockServer {
+                    &self.server
+                }
+
+                /// Every request received so far.
+                pub async fn received(&self) -> Vec<wiremock::Request> {
+                    self.server.received_requests().await.unwrap_or_default()
+                }
+
+                #(#methods)*
+            }
+
+            /// One operation's endpoint, typed by its success body `T`.
+            #[derive(Debug)]
+            pub struct Endpoint<'a, T> {
+                server: &'a wiremock::MockServer,
+                method: &'static str,
+                path: &'static str,
+                times: Option<u64>,
+                body: PhantomData<fn() -> T>,
+            }
+
+            impl<'a, T> Endpoint<'a, T> {
+                pub(super) fn new(server: &'a wiremock::MockServer, method: &'static str, path: &'static str) -> Self {
+                    Endpoint { server, method, path, times: None, body: PhantomData }
+                }
+
+                /// Answers only the next `n` matching requests (later mounts answer the rest).
+                pub fn times(mut self, n: u64) -> Self {
+                    self.times = Some(n);
+                    self
+                }
+
+                /// Answers with `status` and `body` as JSON.
+                pub async fn respond(self, status: u16, body: &T)
+                where
+                    T: serde::Serialize,
+                {
+                    let template = wiremock::ResponseTemplate::new(status).set_body_json(body);
+                    self.respond_with(template).await;
+                }
+
+                /// Answers with `status` and any JSON (an error body, a partial object, ...).
+                pub async fn respond_json(self, status: u16, body: serde_json::Value) {
+                    self.respond_with(wiremock::ResponseTemplate::new(status).set_body_json(body)).await;
+                }
+
+                /// Answers with `status` and no body.
+                pub async fn respond_status(self, status: u16) {
+                    self.respond_with(wiremock::ResponseTemplate::new(status)).await;
+                }
+
+                /// Answers with a wiremock response template (headers, delays, raw bodies).
+                pub async fn respond_with(self, template: wiremock::ResponseTemplate) {
+                    let mock = wiremock::Mock::given(wiremock::matchers::method(self.method))
+                        .and(wiremock::matchers::path_regex(self.path))
+                        .respond_with(template);
+                    let mock = match self.times {
+                        Some(n) => mock.up_to_n_times(n).with_priority(1),
+                        None => mock,
+                    };
+                    mock.mount(self.server).await;
+                }
+            }
         }
     }
 }
@@ -183,24 +354,62 @@ fn uses_types(op: &Operation) -> bool {
     let body = op.body.as_ref().is_some_and(|b| matches!(&b.kind, BodyKind::Json(ty) if named(ty)));
     let success = matches!(&op.success, Success::Body { kind: BodyKind::Json(ty), .. } if named(ty));
     let path = op.params.iter().any(|p| p.location == ParamLocation::Path && named(&p.ty));
-    op.params_type.is_some() || body || success || path
+    let responses = op.responses.iter().any(|r| matches!(&r.body, Some(BodyKind::Json(ty)) if named(ty)));
+    let alternatives = op
+        .body
+        .as_ref()
+        .is_some_and(|b| b.alternatives.iter().any(|(_, k)| matches!(k, BodyKind::Json(ty) if named(ty))));
+    op.params_type.is_some() || body || success || path || responses || alternatives
 }
 
-fn operation(op: &Operation, api: &Api) -> TokenStream {
+/// What one operation adds to the client module.
+struct Emitted {
+    /// Methods of `Client`.
+    methods: TokenStream,
+    /// Types beside `Client`: success, error, header and body-choice enums.
+    items: TokenStream,
+    /// The method of `mock::Server` for it.
+    mock: TokenStream,
+}
+
+/// How the success of an operation is returned.
+enum Returns {
+    /// One body type (or `()`), the existing shape, maybe `Option` for bodiless 2xx codes.
+    Single(TokenStream, TokenStream),
+    /// Several 2xx bodies: an enum per status.
+    Variants(Ident),
+    /// `text/event-stream`: a stream of typed events.
+    Events(TokenStream),
+}
+
+fn operation(op: &Operation, api: &Api) -> Emitted {
     let name = ident(&op.name);
+    let type_prefix = crate::naming::type_name(op.name.trim_start_matches("r#"));
+    let request_fn = format_ident!("{}_request", op.name.trim_start_matches("r#"));
     let method = format_ident!("{}", op.method);
     let id = &op.id;
+    let template = &op.path;
     let doc = operation_docs(op, api);
     let deprecated = if op.docs.deprecated { quote!(#[deprecated = "deprecated in the spec"]) } else { quote!() };
+    let mut items = Vec::new();
 
     let path_params: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::Path).collect();
     let mut args: Vec<TokenStream> = path_params.iter().map(|p| path_arg(p)).collect();
+    let mut arg_names: Vec<Ident> = path_params.iter().map(|p| ident(&p.name)).collect();
     if let Some(params_type) = &op.params_type {
         let params_type = ident(params_type);
         args.push(quote!(params: &types::#params_type));
+        arg_names.push(format_ident!("params"));
     }
     let body = op.body.as_ref().map(|body| {
-        let (arg, set) = body_arg(&body.kind, &body.media_type);
+        let (arg, set) = if body.alternatives.is_empty() {
+            body_arg(&body.kind, &body.media_type)
+        } else {
+            let (enum_item, arg, set) = body_choice(&type_prefix, body);
+            items.push(enum_item);
+            (arg, set)
+        };
+        arg_names.push(format_ident!("body"));
         if body.required {
             args.push(quote!(body: #arg));
             set
@@ -218,21 +427,674 @@ fn operation(op: &Operation, api: &Api) -> TokenStream {
         });
         quote!(&[#(#schemes),*])
     });
-    let (returns, decode) = success(&op.success);
-    let mutable = if op.body.is_some() || op.params_type.is_some() { quote!(mut) } else { quote!() };
+    let request_doc = format!(" The request of [`Client::{}`], ready to send.", op.name.trim_start_matches("r#"));
+    let builder = quote! {
+        #[doc = #request_doc]
+        fn #request_fn(#(#args),*) -> Result<Request, Error> {
+            const SECURITY: runtime::Security = &[#(#alternatives),*];
+            let path = #path;
+            let mut request = Request::new(#id, Method::#method, path, SECURITY);
+            request.template(#template);
+            #(#set_params)*
+            #body
+            Ok(request)
+        }
+    };
+
+    // Typed errors for documented error statuses with a JSON body.
+    let error_type = error_enum(&type_prefix, op).map(|(name, item)| {
+        items.push(item);
+        name
+    });
+    let into_error = match &error_type {
+        Some(error) => quote!(response.into_typed_error(#error::decode)),
+        None => quote!(response.into_error()),
+    };
+
+    let returns = returns(op, &type_prefix, &into_error, &mut items);
+    let send = quote! {
+        let request = Self::#request_fn(#(#arg_names),*)?;
+    };
+    let mut methods = Vec::new();
+    let (ret_ty, main_body) = match &returns {
+        Returns::Single(ty, decode) => (
+            ty.clone(),
+            quote! {
+                #send
+                let response = self.transport.send_with(request, &self.options).await?;
+                #decode
+            },
+        ),
+        Returns::Variants(enum_name) => (
+            quote!(#enum_name),
+            quote! {
+                #send
+                let response = self.transport.send_with(request, &self.options).await?;
+                #enum_name::decode(response, |response| #into_error)
+            },
+        ),
+        Returns::Events(item) => (
+            quote!(runtime::EventStream<#item>),
+            quote! {
+                #send
+                match self.transport.send_streaming(request, &self.options).await? {
+                    Ok(streaming) => Ok(streaming.events()),
+                    Err(response) => Err(#into_error),
+                }
+            },
+        ),
+    };
+    methods.push(quote! {
+        #doc
+        #deprecated
+        pub async fn #name(&self, #(#args),*) -> Result<#ret_ty, Error> {
+            #main_body
+        }
+    });
+
+    // Typed response headers, where the spec declares them.
+    let headers = success_headers(op);
+    if !headers.is_empty() && !matches!(returns, Returns::Events(_)) {
+        let headers_type = format_ident!("{type_prefix}Headers");
+        let fields = headers.iter().map(|h| {
+            let field = ident(&h.name);
+            let ty = rust_type(&h.ty, Scope::Client);
+            let doc =
+                format!(" `{}`{}", h.wire_name, h.description.as_deref().map(|d| format!(": {d}")).unwrap_or_default());
+            quote!(#[doc = #doc] pub #field: Option<#ty>,)
+        });
+        let parse = headers.iter().map(|h| {
+            let field = ident(&h.name);
+            let wire = h.wire_name.to_ascii_lowercase();
+            quote!(#field: runtime::header_as(headers, #wire),)
+        });
+        let struct_doc = format!(
+            " The response headers of [`Client::{}`] that the spec declares (absent or unparsable ones are `None`).",
+            op.name.trim_start_matches("r#")
+        );
+        items.push(quote! {
+            #[doc = #struct_doc]
+            #[derive(Debug, Clone, PartialEq, Default)]
+            pub struct #headers_type {
+                #(#fields)*
+            }
+
+            impl #headers_type {
+                fn parse(headers: &runtime::HeaderMap) -> Self {
+                    Self { #(#parse)* }
+                }
+            }
+        });
+        let with_headers = format_ident!("{}_with_headers", op.name.trim_start_matches("r#"));
+        let with_doc = format!(
+            " Like [`Client::{}`], also returning the response headers the spec declares, typed.",
+            op.name.trim_start_matches("r#")
+        );
+        let decode = match &returns {
+            Returns::Single(_, decode) => decode.clone(),
+            Returns::Variants(enum_name) => quote!(#enum_name::decode(response, |response| #into_error)),
+            Returns::Events(_) => quote!(),
+        };
+        methods.push(quote! {
+            #[doc = #with_doc]
+            #deprecated
+            pub async fn #with_headers(&self, #(#args),*) -> Result<runtime::WithHeaders<#ret_ty, #headers_type>, Error> {
+                #send
+                let response = self.transport.send_with(request, &self.options).await?;
+                let raw_headers = response.headers.clone();
+                let headers = #headers_type::parse(&raw_headers);
+                let value = { #decode }?;
+                Ok(runtime::WithHeaders { value, headers, raw_headers })
+            }
+        });
+    }
+
+    // A streamed download for binary bodies.
+    if matches!(&op.success, Success::Body { kind: BodyKind::Binary, .. }) && matches!(returns, Returns::Single(..)) {
+        let download = format_ident!("{}_download", op.name.trim_start_matches("r#"));
+        let download_doc = format!(
+            " Like [`Client::{}`], but the body arrives as a stream of chunks, for large downloads.",
+            op.name.trim_start_matches("r#")
+        );
+        methods.push(quote! {
+            #[doc = #download_doc]
+            #deprecated
+            pub async fn #download(&self, #(#args),*) -> Result<runtime::ByteStream, Error> {
+                #send
+                match self.transport.send_streaming(request, &self.options).await? {
+                    Ok(streaming) => Ok(streaming.bytes()),
+                    Err(response) => Err(#into_error),
+                }
+            }
+        });
+    }
+
+    // Pagination.
+    if let Some(paging) = pagination(op, api) {
+        methods.push(stream_method(op, &paging, &path_params, &request_fn, &deprecated));
+    }
+
+    let mock = mock_method(op, &returns);
+    methods.push(builder);
+    Emitted { methods: quote!(#(#methods)*), items: quote!(#(#items)*), mock }
+}
+
+/// The 2xx responses and the documented non-2xx ones.
+fn is_success_status(status: &StatusMatch) -> bool {
+    match status {
+        StatusMatch::Code(code) => (200..300).contains(code),
+        StatusMatch::Range(digit) => *digit == 2,
+        StatusMatch::Default => false,
+    }
+}
+
+fn status_variant(status: &StatusMatch) -> Ident {
+    match status {
+        StatusMatch::Code(code) => match code {
+            200 => format_ident!("Ok"),
+            201 => format_ident!("Created"),
+            202 => format_ident!("Accepted"),
+            203 => format_ident!("NonAuthoritative"),
+            204 => format_ident!("NoContent"),
+            206 => format_ident!("PartialContent"),
+            other => format_ident!("Status{}", other),
+        },
+        StatusMatch::Range(digit) => format_ident!("Status{}xx", digit),
+        StatusMatch::Default => format_ident!("Default"),
+    }
+}
+
+fn body_type(kind: &BodyKind) -> TokenStream {
+    match kind {
+        BodyKind::Json(ty) => rust_type(ty, Scope::Client),
+        BodyKind::Text => quote!(String),
+        BodyKind::Binary => quote!(runtime::Bytes),
+    }
+}
+
+fn body_decode(kind: &BodyKind) -> TokenStream {
+    match kind {
+        BodyKind::Json(_) => quote!(response.json()),
+        BodyKind::Text => quote!(response.text()),
+        BodyKind::Binary => quote!(Ok(response.body)),
+    }
+}
+
+/// How the success of `op` is returned; pushes the enum of several 2xx bodies into `items`.
+fn returns(op: &Operation, type_prefix: &str, into_error: &TokenStream, items: &mut Vec<TokenStream>) -> Returns {
+    let successes: Vec<&Response> = op.responses.iter().filter(|r| is_success_status(&r.status)).collect();
+    if let Some(events) = successes.iter().find(|r| {
+        r.media_type.as_deref().is_some_and(|m| m.split(';').next().unwrap_or("").trim() == "text/event-stream")
+    }) {
+        let item = match &events.body {
+            Some(BodyKind::Json(ty)) => rust_type(ty, Scope::Client),
+            _ => quote!(String),
+        };
+        return Returns::Events(item);
+    }
+    let mut kinds: Vec<&BodyKind> = Vec::new();
+    for kind in successes.iter().filter_map(|r| r.body.as_ref()) {
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+    }
+    if kinds.len() < 2 {
+        let (ty, decode) = success(&op.success, into_error);
+        return Returns::Single(ty, decode);
+    }
+    let enum_name = format_ident!("{type_prefix}Success");
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    let mut fallback = None;
+    for response in &successes {
+        let variant = status_variant(&response.status);
+        let doc =
+            format!(" {}: {}", status_text(&response.status), response.description.lines().next().unwrap_or("").trim());
+        let pattern = match response.status {
+            StatusMatch::Code(code) => {
+                let code = proc_macro2::Literal::u16_unsuffixed(code);
+                quote!(#code)
+            }
+            _ => quote!(200..=299),
+        };
+        let arm = match &response.body {
+            Some(kind) => {
+                let ty = body_type(kind);
+                let decode = body_decode(kind);
+                variants.push(quote!(#[doc = #doc] #variant(#ty),));
+                quote!(#pattern => #decode.map(Self::#variant),)
+            }
+            None => {
+                variants.push(quote!(#[doc = #doc] #variant,));
+                quote!(#pattern => Ok(Self::#variant),)
+            }
+        };
+        if matches!(response.status, StatusMatch::Code(_)) {
+            arms.push(arm);
+        } else {
+            fallback = Some(arm);
+        }
+    }
+    arms.extend(fallback);
+    let doc = format!(
+        " The successful responses of [`Client::{}`], one variant per documented status.",
+        op.name.trim_start_matches("r#")
+    );
+    items.push(quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #enum_name {
+            #(#variants)*
+        }
+
+        impl #enum_name {
+            fn decode(response: runtime::Response, error: impl FnOnce(runtime::Response) -> Error) -> Result<Self, Error> {
+                match response.status.as_u16() {
+                    #(#arms)*
+                    _ => Err(error(response)),
+                }
+            }
+        }
+    });
+    let _ = into_error;
+    Returns::Variants(enum_name)
+}
+
+fn status_text(status: &StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(code) => code.to_string(),
+        StatusMatch::Range(digit) => format!("{digit}XX"),
+        StatusMatch::Default => "default".to_owned(),
+    }
+}
+
+/// The per-operation enum of typed error bodies, when a documented error status has a JSON body.
+fn error_enum(type_prefix: &str, op: &Operation) -> Option<(Ident, TokenStream)> {
+    let errors: Vec<&Response> = op.responses.iter().filter(|r| !is_success_status(&r.status)).collect();
+    if !errors.iter().any(|r| matches!(r.body, Some(BodyKind::Json(_)))) {
+        return None;
+    }
+    let name = format_ident!("{type_prefix}Error");
+    let mut variants = Vec::new();
+    let mut checks = Vec::new();
+    // Exact codes first, then ranges, then `default`.
+    let mut ordered: Vec<&&Response> = errors.iter().collect();
+    ordered.sort_by_key(|r| match r.status {
+        StatusMatch::Code(_) => 0,
+        StatusMatch::Range(_) => 1,
+        StatusMatch::Default => 2,
+    });
+    let mut last = quote!(None);
+    for response in ordered {
+        let condition = match response.status {
+            StatusMatch::Code(code) => {
+                let code = proc_macro2::Literal::u16_unsuffixed(code);
+                quote!(status == #code)
+            }
+            StatusMatch::Range(digit) => {
+                let digit = proc_macro2::Literal::u16_unsuffixed(digit);
+                quote!(status / 100 == #digit)
+            }
+            StatusMatch::Default => quote!(true),
+        };
+        let outcome = match &response.body {
+            Some(BodyKind::Json(ty)) => {
+                let variant = status_variant(&response.status);
+                let ty = rust_type(ty, Scope::Client);
+                let doc = format!(
+                    " {}: {}",
+                    status_text(&response.status),
+                    response.description.lines().next().unwrap_or("").trim()
+                );
+                variants.push(quote!(#[doc = #doc] #variant(#ty),));
+                quote!(serde_json::from_slice(body).ok().map(Self::#variant))
+            }
+            _ => quote!(None),
+        };
+        if response.status == StatusMatch::Default {
+            last = outcome;
+            continue;
+        }
+        checks.push(quote! {
+            if #condition {
+                return #outcome;
+            }
+        });
+    }
+    let doc = format!(
+        " The documented error bodies of [`Client::{op}`]. A failed call is still [`Error::Api`] (status, \
+         headers and raw body); this is its decoded body: `{name}::of(&error)`.",
+        op = op.name.trim_start_matches("r#")
+    );
+    let item = quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl #name {
+            /// The typed body of `error`, when it is an [`Error::Api`] of this operation whose
+            /// status is documented and whose body matches the spec.
+            pub fn of(error: &Error) -> Option<&Self> {
+                error.api()?.detail()
+            }
+
+            fn decode(status: u16, body: &[u8]) -> Option<Self> {
+                #(#checks)*
+                #last
+            }
+        }
+    };
+    Some((name, item))
+}
+
+/// The headers the 2xx responses declare, once each.
+fn success_headers(op: &Operation) -> Vec<&ResponseHeader> {
+    let mut out: Vec<&ResponseHeader> = Vec::new();
+    for header in op.responses.iter().filter(|r| is_success_status(&r.status)).flat_map(|r| &r.headers) {
+        if !out.iter().any(|h| h.wire_name.eq_ignore_ascii_case(&header.wire_name) || h.name == header.name) {
+            out.push(header);
+        }
+    }
+    out
+}
+
+/// The enum of the media types an operation accepts, its argument type and how it is set.
+fn body_choice(type_prefix: &str, body: &RequestBody) -> (TokenStream, TokenStream, TokenStream) {
+    let enum_name = format_ident!("{type_prefix}Content");
+    let all = std::iter::once((&body.media_type, &body.kind)).chain(body.alternatives.iter().map(|(m, k)| (m, k)));
+    let mut names = crate::naming::Namespace::default();
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    for (media_type, kind) in all {
+        let label = media_label(media_type);
+        let variant = format_ident!("{}", names.claim(crate::naming::type_name(label), ""));
+        let doc = format!(" `{media_type}`.");
+        let (ty, set) = match kind {
+            BodyKind::Json(ty) if is_form(media_type) => (rust_type(ty, Scope::Client), quote!(request.form(&body)?;)),
+            BodyKind::Json(ty) => (rust_type(ty, Scope::Client), quote!(request.json(&body)?;)),
+            BodyKind::Text => (quote!(String), quote!(request.raw(#media_type, body);)),
+            BodyKind::Binary if is_multipart(media_type) => {
+                (quote!(runtime::Multipart), quote!(request.multipart(body);))
+            }
+            BodyKind::Binary => (quote!(runtime::BinaryBody), quote!(request.binary(#media_type, body);)),
+        };
+        variants.push(quote!(#[doc = #doc] #variant(#ty),));
+        arms.push(quote!(#enum_name::#variant(body) => { #set }));
+    }
+    let doc = " The request body, in one of the media types the operation accepts.";
+    let item = quote! {
+        #[doc = #doc]
+        #[derive(Debug)]
+        pub enum #enum_name {
+            #(#variants)*
+        }
+    };
+    (item, quote!(#enum_name), quote! { match body { #(#arms)* } })
+}
+
+/// A short name for a media type, for variant names (as the lowering names body types).
+fn media_label(media_type: &str) -> &str {
+    let essence = media_type.split(';').next().unwrap_or_default().trim();
+    if is_form(essence) {
+        "form"
+    } else if is_multipart(essence) {
+        "multipart"
+    } else if essence == "application/json" || essence.ends_with("+json") || essence == "*/*" {
+        "json"
+    } else if essence.starts_with("text/") && essence != "text/event-stream" {
+        "text"
+    } else {
+        essence.rsplit('/').next().unwrap_or(essence)
+    }
+}
+
+fn is_form(media_type: &str) -> bool {
+    media_type.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/x-www-form-urlencoded")
+}
+
+fn is_multipart(media_type: &str) -> bool {
+    media_type.trim().to_ascii_lowercase().starts_with("multipart/")
+}
+
+/// Pagination of an operation, as found in the spec (see the README, "Pagination").
+struct Paging {
+    param: String,
+    param_wire: String,
+    items_pointer: String,
+    item: TypeRef,
+    next: TokenStream,
+    how: String,
+}
+
+const CURSOR_PARAMS: &[&str] =
+    &["cursor", "page_token", "pagetoken", "starting_after", "after", "next_token", "continuation_token", "marker"];
+const PAGE_PARAMS: &[&str] = &["page", "page_number", "pagenumber"];
+const OFFSET_PARAMS: &[&str] = &["offset", "skip", "start"];
+const NEXT_FIELDS: &[&str] = &[
+    "next_cursor",
+    "nextcursor",
+    "next_page_token",
+    "nextpagetoken",
+    "next_token",
+    "nexttoken",
+    "next",
+    "cursor",
+    "after",
+    "continuation_token",
+    "next_marker",
+];
+const ITEM_FIELDS: &[&str] = &["data", "items", "results", "entries", "records", "values", "list", "nodes"];
+
+fn pointer_of(wire: &str) -> String {
+    format!("/{}", wire.replace('~', "~0").replace('/', "~1"))
+}
+
+fn pagination(op: &Operation, api: &Api) -> Option<Paging> {
+    let hint = op.pagination.clone().unwrap_or_default();
+    if hint.disabled || op.body.is_some() || op.params_type.is_none() {
+        return None;
+    }
+    if op.pagination.is_none() && op.method != "GET" {
+        return None;
+    }
+    let Success::Body { kind: BodyKind::Json(ty), .. } = &op.success else { return None };
+    let query: Vec<&Param> = op.params.iter().filter(|p| p.location == ParamLocation::Query).collect();
+    let lower = |p: &&Param| p.wire_name.to_ascii_lowercase();
+    let param = match &hint.param {
+        Some(wire) => query.iter().find(|p| &p.wire_name == wire).copied(),
+        None => {
+            let wanted: Vec<&str> = match hint.kind.as_deref() {
+                Some("page") => PAGE_PARAMS.to_vec(),
+                Some("offset") => OFFSET_PARAMS.to_vec(),
+                Some(_) => CURSOR_PARAMS.to_vec(),
+                None => CURSOR_PARAMS.iter().chain(PAGE_PARAMS).chain(OFFSET_PARAMS).copied().collect(),
+            };
+            wanted.iter().find_map(|w| query.iter().find(|p| lower(p) == *w)).copied()
+        }
+    }?;
+    // Items: the body itself when it is an array, else an array property of the body's struct.
+    let unwrap = |t: &TypeRef| match t {
+        TypeRef::Nullable(inner) => (**inner).clone(),
+        other => other.clone(),
+    };
+    let fields = match unwrap(ty) {
+        TypeRef::Named(name) => match api.types.iter().find(|t| t.name == name).map(|t| &t.kind) {
+            Some(crate::ir::TypeKind::Struct { fields, .. }) => fields.clone(),
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    let (items_pointer, item) = match unwrap(ty) {
+        TypeRef::Array(item) => (String::new(), *item),
+        _ => {
+            let arrays: Vec<(&crate::ir::Field, TypeRef)> = fields
+                .iter()
+                .filter_map(|f| match unwrap(&f.ty) {
+                    TypeRef::Array(item) => Some((f, *item)),
+                    _ => None,
+                })
+                .collect();
+            let chosen = match &hint.items {
+                Some(wire) => arrays.iter().find(|(f, _)| &f.wire_name == wire),
+                None => ITEM_FIELDS
+                    .iter()
+                    .find_map(|w| arrays.iter().find(|(f, _)| f.wire_name.to_ascii_lowercase() == *w))
+                    .or(if arrays.len() == 1 { arrays.first() } else { None }),
+            }?;
+            (pointer_of(&chosen.0.wire_name), chosen.1.clone())
+        }
+    };
+    let declares_link = op
+        .responses
+        .iter()
+        .filter(|r| is_success_status(&r.status))
+        .flat_map(|r| &r.headers)
+        .any(|h| h.wire_name.eq_ignore_ascii_case("link"));
+    let next_field = match &hint.next {
+        Some(wire) => fields.iter().find(|f| &f.wire_name == wire).map(|f| f.wire_name.clone()),
+        None => NEXT_FIELDS.iter().find_map(|w| {
+            fields
+                .iter()
+                .find(|f| f.wire_name.to_ascii_lowercase() == *w && matches!(unwrap(&f.ty), TypeRef::Primitive(_)))
+                .map(|f| f.wire_name.clone())
+        }),
+    };
+    let wire = lower(&param);
+    let kind = match hint.kind.as_deref() {
+        Some("link") => "link",
+        Some("page") => "page",
+        Some("offset") => "offset",
+        Some("cursor") => "cursor",
+        _ if next_field.is_some()
+            && !PAGE_PARAMS.contains(&wire.as_str())
+            && !OFFSET_PARAMS.contains(&wire.as_str()) =>
+        {
+            "cursor"
+        }
+        _ if declares_link => "link",
+        _ if PAGE_PARAMS.contains(&wire.as_str()) => "page",
+        _ if OFFSET_PARAMS.contains(&wire.as_str()) => "offset",
+        _ => return None,
+    };
+    let (next, how) = match kind {
+        "cursor" => {
+            let next = pointer_of(&next_field?);
+            (
+                quote!(runtime::Paging::Cursor { next: #next }),
+                format!("the response's `{}` is the next `{}`", &next[1..], param.wire_name),
+            )
+        }
+        "link" => (
+            quote!(runtime::Paging::Link),
+            format!("the `Link` header's `rel=\"next\"` URL gives the next `{}`", param.wire_name),
+        ),
+        "page" => (
+            quote!(runtime::Paging::Page),
+            format!("`{}` is a page number, increased until a page is empty", param.wire_name),
+        ),
+        _ => (
+            quote!(runtime::Paging::Offset),
+            format!("`{}` is an offset, advanced by each page's items until one is empty", param.wire_name),
+        ),
+    };
+    Some(Paging { param: param.name.clone(), param_wire: param.wire_name.clone(), items_pointer, item, next, how })
+}
+
+fn stream_method(
+    op: &Operation,
+    paging: &Paging,
+    path_params: &[&Param],
+    request_fn: &Ident,
+    deprecated: &TokenStream,
+) -> TokenStream {
+    let plain = op.name.trim_start_matches("r#");
+    let name = format_ident!("{plain}_stream");
+    let item = rust_type(&paging.item, Scope::Client);
+    let mut args: Vec<TokenStream> = path_params.iter().map(|p| path_arg(p)).collect();
+    let mut captures = Vec::new();
+    let mut call = Vec::new();
+    for p in path_params {
+        let n = ident(&p.name);
+        match &p.ty {
+            TypeRef::Primitive(Primitive::String) => {
+                captures.push(quote!(let #n = #n.to_owned();));
+                call.push(quote!(&#n));
+            }
+            TypeRef::Primitive(p) if !matches!(p, Primitive::DateTime | Primitive::Date) => call.push(quote!(#n)),
+            _ => {
+                captures.push(quote!(let #n = #n.clone();));
+                call.push(quote!(&#n));
+            }
+        }
+    }
+    let params_type = ident(op.params_type.as_deref().unwrap_or_default());
+    args.push(quote!(params: &types::#params_type));
+    captures.push(quote!(let params = params.clone();));
+    call.push(quote!(&params));
+    let param_wire = &paging.param_wire;
+    let items = &paging.items_pointer;
+    let next = &paging.next;
+    let doc = docs::paragraphs(&[
+        format!("Every item of every page of [`Client::{plain}`], fetched page by page as the stream is polled."),
+        format!(
+            "Pages follow `{param_wire}` (field `{}` of the params): {}. A failed page ends the stream with its error.",
+            paging.param.trim_start_matches("r#"),
+            paging.how
+        ),
+    ]);
     quote! {
         #doc
         #deprecated
-        pub async fn #name(&self, #(#args),*) -> Result<#returns, Error> {
-            const SECURITY: runtime::Security = &[#(#alternatives),*];
-            let path = #path;
-            let #mutable request = Request::new(#id, Method::#method, path, SECURITY);
-            #(#set_params)*
-            #body
-            let response = self.transport.send(request).await?;
-            #decode
+        pub fn #name(&self, #(#args),*) -> impl runtime::Stream<Item = Result<#item, Error>> + Send + 'static {
+            #(#captures)*
+            let pagination = runtime::Pagination { param: #param_wire, items: #items, paging: #next };
+            runtime::paginate(self.transport.clone(), self.options.clone(), pagination, move || Self::#request_fn(#(#call),*))
         }
     }
+}
+
+/// The `mock::Server` method for an operation: an endpoint typed with its success body.
+fn mock_method(op: &Operation, returns: &Returns) -> TokenStream {
+    let plain = op.name.trim_start_matches("r#");
+    let name = ident(&op.name);
+    let method = &op.method;
+    let mut regex = String::from("^");
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else { break };
+        regex.push_str(&regex_escape(&rest[..start]));
+        regex.push_str("[^/]+");
+        rest = &rest[start + end + 1..];
+    }
+    regex.push_str(&regex_escape(rest));
+    regex.push('$');
+    let ty = match returns {
+        Returns::Single(..) => match &op.success {
+            Success::Body { kind: BodyKind::Json(ty), .. } => rust_type(ty, Scope::Client),
+            Success::Body { kind: BodyKind::Text, .. } => quote!(String),
+            _ => quote!(serde_json::Value),
+        },
+        _ => quote!(serde_json::Value),
+    };
+    let doc = format!(" Mocks [`Client::{plain}`](super::Client::{plain}): `{} {}`.", op.method, op.path);
+    quote! {
+        #[doc = #doc]
+        pub fn #name(&self) -> Endpoint<'_, #ty> {
+            Endpoint::new(&self.server, #method, #regex)
+        }
+    }
+}
+
+fn regex_escape(literal: &str) -> String {
+    literal.chars().fold(String::new(), |mut out, c| {
+        if "\\.+*?()|[]{}^$#&-~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+        out
+    })
 }
 
 /// The expression that builds the percent-encoded path: literal parts and encoded parameters.
@@ -283,28 +1145,39 @@ fn path_arg(param: &Param) -> TokenStream {
 fn set_param(param: &Param) -> TokenStream {
     let field = ident(&param.name);
     let wire = &param.wire_name;
-    let push = |value: TokenStream| match param.location {
-        ParamLocation::Query => quote!(request.query(#wire, #value);),
-        ParamLocation::Header => quote!(request.header(#wire, #value);),
-        ParamLocation::Cookie => quote!(request.header("cookie", format!("{}={}", #wire, #value));),
+    let explode = param.explode;
+    let scalar = matches!(
+        &param.ty,
+        TypeRef::Primitive(_) | TypeRef::Nullable(_) if !matches!(&param.ty, TypeRef::Nullable(inner) if !matches!(**inner, TypeRef::Primitive(_)))
+    );
+    let send = match param.location {
+        ParamLocation::Query if scalar => quote!(request.query(#wire, runtime::param(value));),
+        ParamLocation::Query => {
+            let style = match param.style {
+                ParamStyle::Form => quote!(runtime::Style::Form),
+                ParamStyle::SpaceDelimited => quote!(runtime::Style::SpaceDelimited),
+                ParamStyle::PipeDelimited => quote!(runtime::Style::PipeDelimited),
+                ParamStyle::DeepObject => quote!(runtime::Style::DeepObject),
+            };
+            quote!(request.query_styled(#wire, #style, #explode, value);)
+        }
+        ParamLocation::Header if scalar => quote!(request.header(#wire, runtime::param(value));),
+        ParamLocation::Header => quote!(request.header(#wire, runtime::simple(value, #explode));),
+        ParamLocation::Cookie if scalar => quote!(request.cookie(#wire, runtime::param(value));),
+        ParamLocation::Cookie => quote!(request.cookie(#wire, runtime::simple(value, false));),
         ParamLocation::Path => quote!(),
     };
-    let item_push = push(quote!(runtime::param(item)));
-    let value_push = push(quote!(runtime::param(value)));
-    let is_array = matches!(param.ty, TypeRef::Array(_));
-    let send = if is_array && param.explode {
-        quote! { for item in value { #item_push } }
-    } else if is_array {
-        let joined = push(quote!(joined));
-        quote! {
-            let joined = value.iter().map(runtime::param).collect::<Vec<_>>().join(",");
-            #joined
-        }
-    } else {
-        value_push
-    };
+    let idempotency = param.location == ParamLocation::Header && wire.eq_ignore_ascii_case("idempotency-key");
     if param.required && !matches!(param.ty, TypeRef::Nullable(_)) {
         quote! { { let value = &params.#field; #send } }
+    } else if idempotency {
+        // Generated once per call, so every retry of the call sends the same key.
+        quote! {
+            match &params.#field {
+                Some(value) => { #send }
+                None => request.header(#wire, runtime::idempotency_key()),
+            }
+        }
     } else {
         quote! { if let Some(value) = &params.#field { #send } }
     }
@@ -324,32 +1197,34 @@ fn body_arg(kind: &BodyKind, media_type: &str) -> (TokenStream, TokenStream) {
                     quote!(&#ty)
                 }
             };
-            (arg, quote!(request.json(body)?;))
+            if is_form(media_type) {
+                (arg, quote!(request.form(body)?;))
+            } else {
+                (arg, quote!(request.json(body)?;))
+            }
         }
         BodyKind::Text => (quote!(impl Into<String>), quote!(request.raw(#media_type, body.into());)),
-        BodyKind::Binary => (quote!(impl Into<runtime::Bytes>), quote!(request.raw(#media_type, body);)),
+        BodyKind::Binary if is_multipart(media_type) => (quote!(runtime::Multipart), quote!(request.multipart(body);)),
+        BodyKind::Binary => (quote!(impl Into<runtime::BinaryBody>), quote!(request.binary(#media_type, body);)),
     }
 }
 
-fn success(success: &Success) -> (TokenStream, TokenStream) {
+fn success(success: &Success, into_error: &TokenStream) -> (TokenStream, TokenStream) {
     let Success::Body { kind, empty_statuses, .. } = success else {
         return (
             quote!(()),
             quote! {
-                if response.status.is_success() { response.empty() } else { Err(response.into_error()) }
+                if response.status.is_success() { response.empty() } else { Err(#into_error) }
             },
         );
     };
-    let (ty, decode) = match kind {
-        BodyKind::Json(ty) => (rust_type(ty, Scope::Client), quote!(response.json())),
-        BodyKind::Text => (quote!(String), quote!(response.text())),
-        BodyKind::Binary => (quote!(runtime::Bytes), quote!(Ok(response.body))),
-    };
+    let ty = body_type(kind);
+    let decode = body_decode(kind);
     if empty_statuses.is_empty() {
-        return (ty, quote! { if response.status.is_success() { #decode } else { Err(response.into_error()) } });
+        return (ty, quote! { if response.status.is_success() { #decode } else { Err(#into_error) } });
     }
     let codes = empty_statuses.iter().filter_map(|s| match s {
-        crate::ir::StatusMatch::Code(code) => Some(quote!(#code)),
+        StatusMatch::Code(code) => Some(quote!(#code)),
         _ => None,
     });
     (
@@ -358,7 +1233,7 @@ fn success(success: &Success) -> (TokenStream, TokenStream) {
             match response.status.as_u16() {
                 #(#codes)|* => Ok(None),
                 200..=299 => #decode.map(Some),
-                _ => Err(response.into_error()),
+                _ => Err(#into_error),
             }
         },
     )

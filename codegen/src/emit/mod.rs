@@ -87,8 +87,8 @@ pub fn api_mod_rs(item: &EmitApi<'_>) -> TokenStream {
         pub mod types;
         mod client;
 
-        pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
-        pub use crate::runtime::{ApiError, Error, RetryPolicy};
+        pub use client::*;
+        pub use crate::runtime::{ApiError, Error, RequestOptions, RetryPolicy};
     }
 }
 
@@ -134,12 +134,16 @@ pub fn lib_rs(layout: Layout, apis: &[EmitApi<'_>], description: &str) -> TokenS
                 #[rustfmt::skip]
                 mod client;
 
-                pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
-                pub use runtime::{ApiError, Error, RetryPolicy};
+                pub use client::*;
+                pub use runtime::{ApiError, Error, RequestOptions, RetryPolicy};
             }
         }
     }
 }
+
+/// The `mock` feature: typed wiremock fakes of each API for the crates that depend on this one.
+const MOCK_FEATURE: &str =
+    "# Test helpers: `mock::Server` with a typed fake per operation (on wiremock).\nmock = [\"dep:wiremock\"]\n";
 
 /// The crate's `Cargo.toml`.
 pub fn cargo_toml(
@@ -165,7 +169,10 @@ pub fn cargo_toml(
             for feature in &api.features.features {
                 out.push_str(&format!("{feature} = []\n"));
             }
+        } else {
+            out.push_str("\n[features]\n");
         }
+        out.push_str(MOCK_FEATURE);
     }
     if layout == Layout::Modules {
         let defaults: Vec<String> = apis.iter().map(|a| format!("{:?}", a.module)).collect();
@@ -174,6 +181,7 @@ pub fn cargo_toml(
             let deps = if *chrono { "\"dep:chrono\"" } else { "" };
             out.push_str(&format!("{} = [{deps}]\n", a.module));
         }
+        out.push_str(MOCK_FEATURE);
     }
     out.push_str("\n[dependencies]\nbytes = \"1\"\n");
     if needs_chrono.iter().any(|c| *c) {
@@ -183,10 +191,13 @@ pub fn cargo_toml(
         ));
     }
     out.push_str(
-        "httpdate = \"1\"\npercent-encoding = \"2\"\n\
-         reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }\n\
-         serde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\nthiserror = \"2\"\n\
-         tokio = { version = \"1\", features = [\"time\"] }\n",
+        "futures-util = { version = \"0.3\", default-features = false, features = [\"std\"] }\n\
+         httpdate = \"1\"\npercent-encoding = \"2\"\n\
+         reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\", \"stream\"] }\n\
+         serde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\nserde_path_to_error = \"0.1\"\nthiserror = \"2\"\n\
+         tokio = { version = \"1\", features = [\"time\"] }\n\
+         tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }\n\
+         wiremock = { version = \"0.6\", optional = true }\n",
     );
     if layout == Layout::Standalone {
         out.push_str("\n# A crate of its own, even when generated inside another workspace.\n[workspace]\n");
@@ -203,7 +214,8 @@ fn api_uses_chrono(api: &Api) -> bool {
         TypeKind::Params { fields } => fields.iter().any(|f| uses_chrono(&f.ty)),
         TypeKind::Untagged { variants } => variants.iter().any(|(_, t)| uses_chrono(t)),
         TypeKind::Alias { target } => uses_chrono(target),
-        TypeKind::StringEnum { .. } => false,
+        TypeKind::StringEnum { .. } | TypeKind::IntegerEnum { .. } => false,
+        TypeKind::Tagged { variants, .. } => variants.iter().any(|v| uses_chrono(&v.ty)),
     });
     let in_ops = api.operations.iter().any(|op| {
         op.params.iter().any(|p| uses_chrono(&p.ty))

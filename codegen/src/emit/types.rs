@@ -3,7 +3,10 @@
 use super::docs;
 use super::features::TagFeatures;
 use super::rust_type::{ident, rust_type, Scope};
-use crate::ir::{reachable_types, Api, BodyKind, EnumVariant, Field, Primitive, Success, TypeDef, TypeKind, TypeRef};
+use crate::ir::{
+    reachable_types, Api, BodyKind, EnumVariant, Field, IntegerVariant, Primitive, Success, TaggedVariant, TypeDef,
+    TypeKind, TypeRef,
+};
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::{HashMap, HashSet};
@@ -13,8 +16,8 @@ pub fn module(api: &Api, features: &TagFeatures) -> TokenStream {
     let no_eq = types_without_eq(&api.types);
     let directions = SerdeDirections::of(api);
     let items = api.types.iter().map(|def| {
-        let serde = directions.derives(&def.name);
-        type_def(def, &no_eq, &features.type_cfg(&def.name), &serde)
+        let serde = directions.of_type(&def.name);
+        type_def(def, &no_eq, &features.type_cfg(&def.name), serde)
     });
     quote! {
         //! Request, response and parameter types.
@@ -23,7 +26,8 @@ pub fn module(api: &Api, features: &TagFeatures) -> TokenStream {
     }
 }
 
-fn type_def(def: &TypeDef, no_eq: &HashSet<&str>, cfg: &TokenStream, serde: &TokenStream) -> TokenStream {
+fn type_def(def: &TypeDef, no_eq: &HashSet<&str>, cfg: &TokenStream, directions: Serde) -> TokenStream {
+    let serde = &directions.derives();
     let doc = docs::attrs(&def.docs);
     let doc = quote!(#cfg #doc);
     let name = ident(&def.name);
@@ -54,7 +58,7 @@ fn type_def(def: &TypeDef, no_eq: &HashSet<&str>, cfg: &TokenStream, serde: &Tok
             let field_tokens = fields.iter().map(|f| {
                 let doc = docs::attrs(&f.docs);
                 let name = ident(&f.name);
-                let ty = field_type(f);
+                let ty = field_type(f, false);
                 quote! { #doc pub #name: #ty, }
             });
             quote! {
@@ -66,21 +70,9 @@ fn type_def(def: &TypeDef, no_eq: &HashSet<&str>, cfg: &TokenStream, serde: &Tok
             }
         }
         TypeKind::StringEnum { variants } => string_enum(&name, &doc, variants, cfg, serde),
-        TypeKind::Untagged { variants } => {
-            let variant_tokens = variants.iter().map(|(variant, ty)| {
-                let variant = ident(variant);
-                let ty = rust_type(ty, Scope::Types);
-                quote! { #variant(#ty), }
-            });
-            quote! {
-                #doc
-                #[derive(Debug, Clone, PartialEq, #eq #serde)]
-                #[serde(untagged)]
-                pub enum #name {
-                    #(#variant_tokens)*
-                }
-            }
-        }
+        TypeKind::Untagged { variants } => untagged(&def.name, &doc, &eq, variants, cfg, directions),
+        TypeKind::IntegerEnum { variants } => integer_enum(&name, &doc, variants, cfg, serde),
+        TypeKind::Tagged { property, variants } => tagged(&def.name, &doc, &eq, property, variants, cfg, directions),
         TypeKind::Alias { target } => {
             let target = rust_type(target, Scope::Types);
             quote! { #doc pub type #name = #target; }
@@ -136,28 +128,226 @@ fn string_enum(
     }
 }
 
+/// `oneOf`/`anyOf` without a discriminator: serialized untagged; decoded by trying each variant
+/// in order, and a value that matches none fails naming every variant and why.
+fn untagged(
+    type_name: &str,
+    doc: &TokenStream,
+    eq: &TokenStream,
+    variants: &[(String, TypeRef)],
+    cfg: &TokenStream,
+    directions: Serde,
+) -> TokenStream {
+    let name = ident(type_name);
+    let variant_tokens = variants.iter().map(|(variant, ty)| {
+        let variant = ident(variant);
+        let ty = rust_type(ty, Scope::Types);
+        quote! { #variant(#ty), }
+    });
+    let (derive, untagged) =
+        if directions.ser { (quote!(serde::Serialize), quote!(#[serde(untagged)])) } else { (quote!(), quote!()) };
+    let deserialize = directions.de.then(|| {
+        let attempts = variants.iter().map(|(variant, _)| {
+            let shown = variant.trim_start_matches("r#");
+            let variant = ident(variant);
+            quote! {
+                if let Some(value) = tried.attempt(#shown) {
+                    return Ok(Self::#variant(value));
+                }
+            }
+        });
+        quote! {
+            #cfg
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = crate::runtime::buffer(deserializer)?;
+                    let mut tried = crate::runtime::Variants::new(#type_name, &value);
+                    #(#attempts)*
+                    Err(tried.no_match())
+                }
+            }
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #eq #derive)]
+        #untagged
+        pub enum #name {
+            #(#variant_tokens)*
+        }
+
+        #deserialize
+    }
+}
+
+/// An integer enum: one variant per value (`V1`, `Minus1`) and `Unknown(i64)` for the rest,
+/// converted through `i64` so every value round-trips.
+fn integer_enum(
+    name: &proc_macro2::Ident,
+    doc: &TokenStream,
+    variants: &[IntegerVariant],
+    cfg: &TokenStream,
+    serde: &TokenStream,
+) -> TokenStream {
+    let declared = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let text = format!(" `{}`", v.value);
+        quote! { #[doc = #text] #variant, }
+    });
+    let to_value = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let value = v.value;
+        quote! { #name::#variant => #value, }
+    });
+    let from_value = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let value = v.value;
+        quote! { #value => Self::#variant, }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #serde)]
+        #[serde(from = "i64", into = "i64")]
+        pub enum #name {
+            #(#declared)*
+            /// A value this version of the spec does not list; kept as sent.
+            Unknown(i64),
+        }
+
+        #cfg
+        impl #name {
+            /// The value on the wire.
+            pub fn value(self) -> i64 {
+                self.into()
+            }
+        }
+
+        #cfg
+        impl From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #(#from_value)*
+                    other => Self::Unknown(other),
+                }
+            }
+        }
+
+        #cfg
+        impl From<#name> for i64 {
+            fn from(value: #name) -> Self {
+                match value {
+                    #(#to_value)*
+                    #name::Unknown(other) => other,
+                }
+            }
+        }
+    }
+}
+
+/// `oneOf` with a discriminator: the property's value picks the variant, whose failure to decode
+/// is reported as such; unlisted (or missing) discriminator values are kept in `Unknown`.
+/// Serialization writes the variant as is, adding the discriminator if its fields lack it.
+fn tagged(
+    type_name: &str,
+    doc: &TokenStream,
+    eq: &TokenStream,
+    property: &str,
+    variants: &[TaggedVariant],
+    cfg: &TokenStream,
+    directions: Serde,
+) -> TokenStream {
+    let name = ident(type_name);
+    let variant_tokens = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let ty = rust_type(&v.ty, Scope::Types);
+        let tags: Vec<String> = v.tags.iter().map(|t| format!("`{t}`")).collect();
+        let text = format!(" `{property}`: {}.", tags.join(", "));
+        quote! { #[doc = #text] #variant(#ty), }
+    });
+    let unknown_doc = format!(" A `{property}` this version of the spec does not list (or none); kept as received.");
+    let serialize = directions.ser.then(|| {
+        let arms = variants.iter().map(|v| {
+            let variant = ident(&v.name);
+            let tag = v.tags.first().cloned().unwrap_or_default();
+            quote! { Self::#variant(value) => crate::runtime::serialize_tagged(serializer, #property, #tag, value), }
+        });
+        quote! {
+            #cfg
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    match self {
+                        #(#arms)*
+                        Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+                    }
+                }
+            }
+        }
+    });
+    let deserialize = directions.de.then(|| {
+        let arms = variants.iter().map(|v| {
+            let variant = ident(&v.name);
+            let shown = v.name.trim_start_matches("r#");
+            let tags = &v.tags;
+            let pattern = if tags.len() == 1 { quote!(#(#tags)*) } else { quote!((#(#tags)|*)) };
+            quote! {
+                Some(tag @ #pattern) => Self::#variant(tried.dispatched::<_, D::Error>(#shown, #property, tag)?),
+            }
+        });
+        quote! {
+            #cfg
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = crate::runtime::buffer(deserializer)?;
+                    let tried = crate::runtime::Variants::new(#type_name, &value);
+                    Ok(match crate::runtime::tag_of(&value, #property) {
+                        #(#arms)*
+                        _ => Self::Unknown(value),
+                    })
+                }
+            }
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #eq)]
+        pub enum #name {
+            #(#variant_tokens)*
+            #[doc = #unknown_doc]
+            Unknown(serde_json::Value),
+        }
+
+        #serialize
+        #deserialize
+    }
+}
+
 fn serde_field(field: &Field) -> TokenStream {
     let doc = docs::attrs_with_constraints(&field.docs, &field.constraints);
     let name = ident(&field.name);
-    let ty = field_type(field);
+    let ty = field_type(field, true);
     let mut serde_args = Vec::new();
     if field.name.trim_start_matches("r#") != field.wire_name {
         let wire = &field.wire_name;
         serde_args.push(quote!(rename = #wire));
     }
-    let optional = !field.required || matches!(field.ty, TypeRef::Nullable(_));
-    if optional {
+    let nullable = matches!(field.ty, TypeRef::Nullable(_));
+    if !field.required || nullable {
         serde_args.push(quote!(default));
     }
-    if !field.required {
+    if !field.required && nullable {
+        serde_args.push(quote!(skip_serializing_if = "crate::runtime::Nullable::is_absent"));
+    } else if !field.required {
         serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
     }
     let serde = if serde_args.is_empty() { quote!() } else { quote!(#[serde(#(#serde_args),*)]) };
     quote! { #doc #serde pub #name: #ty, }
 }
 
-/// A field's Rust type: `Option` when not required, `Box` where a cycle needs it.
-fn field_type(field: &Field) -> TokenStream {
+/// A field's Rust type: `Option` when not required or nullable, [`Nullable`] when both (for model
+/// fields, `absent_vs_null`), `Box` where a cycle needs it.
+///
+/// [`Nullable`]: crate::runtime::Nullable
+fn field_type(field: &Field, absent_vs_null: bool) -> TokenStream {
     let (inner, nullable) = match &field.ty {
         TypeRef::Nullable(inner) => (inner.as_ref(), true),
         other => (other, false),
@@ -166,7 +356,9 @@ fn field_type(field: &Field) -> TokenStream {
     if field.boxed {
         ty = quote!(Box<#ty>);
     }
-    if nullable || !field.required {
+    if nullable && !field.required && absent_vs_null {
+        ty = quote!(crate::runtime::Nullable<#ty>);
+    } else if nullable || !field.required {
         ty = quote!(Option<#ty>);
     }
     ty
@@ -250,8 +442,25 @@ impl SerdeDirections {
         Self { sent: reachable_types(&api.types, sent), received: reachable_types(&api.types, received) }
     }
 
-    fn derives(&self, name: &str) -> TokenStream {
+    fn of_type(&self, name: &str) -> Serde {
         match (self.sent.contains(name), self.received.contains(name)) {
+            (true, false) => Serde { ser: true, de: false },
+            (false, true) => Serde { ser: false, de: true },
+            _ => Serde { ser: true, de: true },
+        }
+    }
+}
+
+/// The serde impls one type gets.
+#[derive(Debug, Clone, Copy)]
+struct Serde {
+    ser: bool,
+    de: bool,
+}
+
+impl Serde {
+    fn derives(self) -> TokenStream {
+        match (self.ser, self.de) {
             (true, false) => quote!(serde::Serialize),
             (false, true) => quote!(serde::Deserialize),
             _ => quote!(serde::Serialize, serde::Deserialize),

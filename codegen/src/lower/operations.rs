@@ -4,8 +4,8 @@ use super::schemas::docs_of;
 use super::Lowerer;
 use crate::diagnostics::{child, pointer};
 use crate::ir::{
-    BodyKind, Docs, Field, Operation, Param, ParamLocation, Primitive, RequestBody, Response, SecurityScheme,
-    StatusMatch, Success, TypeKind, TypeRef,
+    BodyKind, Docs, Field, Operation, PaginationHint, Param, ParamLocation, ParamStyle, Primitive, RequestBody,
+    Response, ResponseHeader, SecurityScheme, StatusMatch, Success, TypeKind, TypeRef,
 };
 use crate::naming::{type_name, value_name, Namespace};
 use indexmap::IndexMap;
@@ -132,6 +132,7 @@ fn lower_operation<'s>(lowerer: &mut Lowerer<'s>, schemes: &[SecurityScheme], si
     let success = success(lowerer, &responses, &site.pointer);
     let security =
         security(lowerer, site.op.security.as_ref().or(lowerer.spec.security.as_ref()), schemes, &site.pointer);
+    let pagination = pagination_hint(lowerer, &site);
     Operation {
         id: site.id,
         name: site.name,
@@ -150,7 +151,41 @@ fn lower_operation<'s>(lowerer: &mut Lowerer<'s>, schemes: &[SecurityScheme], si
         responses,
         success,
         security,
+        pagination,
         pointer: site.pointer,
+    }
+}
+
+/// `x-pagination` on the operation, else on its path item: `false`, or an object with `kind`,
+/// `param`, `next` and `items` (all optional strings).
+fn pagination_hint(lowerer: &mut Lowerer<'_>, site: &OperationSite<'_>) -> Option<PaginationHint> {
+    let value = site.op.extensions.get("x-pagination").or_else(|| site.item.extensions.get("x-pagination"))?;
+    let text = |key: &str| value.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+    match value {
+        serde_json::Value::Bool(enabled) => Some(PaginationHint { disabled: !enabled, ..PaginationHint::default() }),
+        serde_json::Value::Object(_) => {
+            let kind = text("kind");
+            if let Some(k) = kind.as_deref().filter(|k| !matches!(*k, "cursor" | "page" | "offset" | "link")) {
+                lowerer.warn(
+                    "W0058",
+                    child(&site.pointer, "x-pagination"),
+                    format!(
+                        "unknown `x-pagination` kind `{k}` (expected cursor, page, offset or link): detected instead"
+                    ),
+                );
+            }
+            Some(PaginationHint {
+                disabled: false,
+                kind,
+                param: text("param"),
+                next: text("next"),
+                items: text("items"),
+            })
+        }
+        _ => {
+            lowerer.warn("W0058", child(&site.pointer, "x-pagination"), "`x-pagination` must be `false` or an object");
+            None
+        }
     }
 }
 
@@ -223,6 +258,7 @@ fn parameters<'s>(lowerer: &mut Lowerer<'s>, site: &OperationSite<'s>, type_pref
                 location: ParamLocation::Path,
                 required: true,
                 explode: false,
+                style: ParamStyle::Form,
                 ty: TypeRef::Primitive(Primitive::String),
                 docs: Docs::default(),
             });
@@ -264,18 +300,30 @@ fn param_of(
             (TypeRef::Any, Docs::default())
         }
     };
-    let (location, default_explode) = match param {
-        Parameter::Path { .. } => (ParamLocation::Path, false),
-        Parameter::Query { .. } => (ParamLocation::Query, true),
-        Parameter::Header { .. } => (ParamLocation::Header, false),
-        Parameter::Cookie { .. } => (ParamLocation::Cookie, true),
+    let (location, style) = match param {
+        Parameter::Path { .. } => (ParamLocation::Path, ParamStyle::Form),
+        Parameter::Query { style, .. } => (
+            ParamLocation::Query,
+            match style {
+                openapiv3::QueryStyle::Form => ParamStyle::Form,
+                openapiv3::QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                openapiv3::QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
+            },
+        ),
+        Parameter::Header { .. } => (ParamLocation::Header, ParamStyle::Form),
+        Parameter::Cookie { .. } => (ParamLocation::Cookie, ParamStyle::Form),
     };
+    // `explode` defaults to true for form style (query and cookie), false for everything else.
+    let default_explode = matches!(location, ParamLocation::Query | ParamLocation::Cookie)
+        && matches!(style, ParamStyle::Form | ParamStyle::DeepObject);
     Param {
         name: names.claim(value_name(&data.name), "_"),
         wire_name: data.name.clone(),
         location,
         required: data.required || location == ParamLocation::Path,
         explode: data.explode.unwrap_or(default_explode),
+        style,
         ty,
         docs: Docs {
             description: data.description.clone().or(schema_docs.description),
@@ -326,6 +374,13 @@ fn pick_media(content: &IndexMap<String, openapiv3::MediaType>) -> Option<(&Stri
     content.iter().find(|(m, _)| is_json(m)).or_else(|| content.iter().next())
 }
 
+fn is_media(media_type: &str, essence: &str) -> bool {
+    media_type.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case(essence)
+}
+
+/// How a body of `media_type` is encoded: JSON (and, in requests, form-urlencoded) bodies with
+/// their schema's type, `text/event-stream` with its event type when the schema is not a string,
+/// other text as `String`, anything else (multipart included) as bytes.
 fn body_kind(
     lowerer: &mut Lowerer<'_>,
     media_type: &str,
@@ -333,7 +388,17 @@ fn body_kind(
     hint: &str,
     here: &str,
 ) -> BodyKind {
-    if is_json(media_type) {
+    let typed_events = is_media(media_type, "text/event-stream")
+        && media.schema.as_ref().is_some_and(|s| {
+            !matches!(
+                s,
+                ReferenceOr::Item(openapiv3::Schema {
+                    schema_kind: openapiv3::SchemaKind::Type(openapiv3::Type::String(_)),
+                    ..
+                })
+            )
+        });
+    if is_json(media_type) || is_media(media_type, "application/x-www-form-urlencoded") || typed_events {
         let ty = match &media.schema {
             Some(schema) => lowerer.type_of(schema, hint, &child(here, "schema")),
             None => TypeRef::Any,
@@ -357,19 +422,37 @@ fn request_body<'s>(
     let (media_type, media) = pick_media(&body.content)?;
     let media_pointer = child(&child(&here, "content"), media_type);
     let kind = body_kind(lowerer, media_type, media, &format!("{type_prefix}Body"), &media_pointer);
-    if matches!(kind, BodyKind::Binary) && media_type != "application/octet-stream" {
-        lowerer.warn(
-            "W0055",
-            media_pointer,
-            format!("`{media_type}` bodies are not encoded by the client yet: the caller passes the encoded bytes"),
-        );
+    let mut alternatives = Vec::new();
+    for (other, other_media) in body.content.iter().filter(|(m, _)| *m != media_type) {
+        let other_pointer = child(&child(&here, "content"), other);
+        let hint = format!("{type_prefix}{}Body", type_name(media_label(other)));
+        let other_kind = body_kind(lowerer, other, other_media, &hint, &other_pointer);
+        alternatives.push((other.clone(), other_kind));
     }
     Some(RequestBody {
         media_type: media_type.clone(),
         kind,
         required: body.required,
         docs: Docs { description: body.description.clone(), ..Docs::default() },
+        alternatives,
     })
+}
+
+/// A short name for a media type, for type and variant names: `application/x-www-form-urlencoded`
+/// -> `form`, `multipart/form-data` -> `multipart`, `application/json` -> `json`, else the subtype.
+pub(crate) fn media_label(media_type: &str) -> &str {
+    let essence = media_type.split(';').next().unwrap_or_default().trim();
+    if is_media(essence, "application/x-www-form-urlencoded") {
+        "form"
+    } else if essence.starts_with("multipart/") {
+        "multipart"
+    } else if is_json(essence) {
+        "json"
+    } else if essence.starts_with("text/") && essence != "text/event-stream" {
+        "text"
+    } else {
+        essence.rsplit('/').next().unwrap_or(essence)
+    }
 }
 
 fn responses<'s>(lowerer: &mut Lowerer<'s>, site: &OperationSite<'s>, type_prefix: &str) -> Vec<Response> {
@@ -398,13 +481,49 @@ fn responses<'s>(lowerer: &mut Lowerer<'s>, site: &OperationSite<'s>, type_prefi
                 StatusMatch::Range(digit) => format!("Response{digit}xx"),
                 StatusMatch::Default => "ResponseDefault".to_owned(),
             };
-            let body = pick_media(&response.content).map(|(media_type, media)| {
+            let picked = pick_media(&response.content).map(|(media_type, media)| {
                 let media_pointer = child(&child(&here, "content"), media_type);
-                body_kind(lowerer, media_type, media, &format!("{type_prefix}{suffix}"), &media_pointer)
+                let kind = body_kind(lowerer, media_type, media, &format!("{type_prefix}{suffix}"), &media_pointer);
+                (kind, media_type.clone())
             });
-            Some(Response { status, description: response.description.clone(), body })
+            let (body, media_type) = picked.map_or((None, None), |(k, m)| (Some(k), Some(m)));
+            let headers = response_headers(lowerer, response, &here);
+            Some(Response { status, description: response.description.clone(), body, media_type, headers })
         })
         .collect()
+}
+
+/// The headers a response declares, typed when their schema is a primitive (else `String`).
+fn response_headers<'s>(
+    lowerer: &mut Lowerer<'s>,
+    response: &'s openapiv3::Response,
+    here: &str,
+) -> Vec<ResponseHeader> {
+    let mut names = Namespace::default();
+    let mut out = Vec::new();
+    for (wire, header) in &response.headers {
+        let header_pointer = child(&child(here, "headers"), wire);
+        let Some(header) = resolve(lowerer, header, |c, k| c.headers.get(k), "#/components/headers/", &header_pointer)
+        else {
+            continue;
+        };
+        let ty = match &header.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                match lowerer.type_of(schema, &type_name(wire), &child(&header_pointer, "schema")) {
+                    ty @ TypeRef::Primitive(_) => ty,
+                    _ => TypeRef::Primitive(Primitive::String),
+                }
+            }
+            ParameterSchemaOrContent::Content(_) => TypeRef::Primitive(Primitive::String),
+        };
+        out.push(ResponseHeader {
+            name: names.claim(value_name(wire), "_"),
+            wire_name: wire.clone(),
+            ty,
+            description: header.description.clone(),
+        });
+    }
+    out
 }
 
 fn status_match(status: &StatusCode) -> StatusMatch {
@@ -434,12 +553,9 @@ fn success(lowerer: &mut Lowerer<'_>, responses: &[Response], here: &str) -> Suc
     let kind = match kinds.as_slice() {
         [] => return Success::Empty,
         [one] => (*one).clone(),
+        // The client returns an enum with one variant per status (see `emit::client`).
         _ => {
-            lowerer.warn(
-                "W0056",
-                child(here, "responses"),
-                "2xx responses with different bodies are decoded as any JSON value",
-            );
+            let _ = (lowerer, here);
             BodyKind::Json(TypeRef::Any)
         }
     };

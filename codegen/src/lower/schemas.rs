@@ -2,7 +2,9 @@
 
 use super::Lowerer;
 use crate::diagnostics::{child, escape_token};
-use crate::ir::{Constraints, Docs, EnumVariant, Field, Primitive, TypeDef, TypeKind, TypeRef};
+use crate::ir::{
+    Constraints, Docs, EnumVariant, Field, IntegerVariant, Primitive, TaggedVariant, TypeDef, TypeKind, TypeRef,
+};
 use crate::naming::{type_name, value_name, Namespace};
 use openapiv3::{
     AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
@@ -22,7 +24,7 @@ impl Lowerer<'_> {
             let name = self.type_names.claim(type_name(key), "");
             self.components.insert(key.clone(), name);
             if let ReferenceOr::Item(schema) = schema {
-                if schema.schema_data.nullable {
+                if allows_null(schema) {
                     self.nullable_components.insert(key.clone());
                 }
             }
@@ -74,7 +76,7 @@ impl Lowerer<'_> {
 
     fn inline(&mut self, schema: &Schema, hint: &str, pointer: &str) -> TypeRef {
         let base = self.inline_base(schema, hint, pointer);
-        if schema.schema_data.nullable {
+        if allows_null(schema) {
             nullable_of(base)
         } else {
             base
@@ -106,10 +108,12 @@ impl Lowerer<'_> {
                 })
             }
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Primitive(Primitive::Bool),
-            SchemaKind::Type(Type::Integer(i)) => TypeRef::Primitive(match i.format {
-                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Primitive::I32,
-                _ => Primitive::I64,
-            }),
+            SchemaKind::Type(Type::Integer(i)) if i.enumeration.iter().all(Option::is_none) => {
+                TypeRef::Primitive(match i.format {
+                    VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Primitive::I32,
+                    _ => Primitive::I64,
+                })
+            }
             SchemaKind::Type(Type::Number(n)) => TypeRef::Primitive(match n.format {
                 VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Primitive::F32,
                 _ => Primitive::F64,
@@ -134,7 +138,7 @@ impl Lowerer<'_> {
                     }
                     Some("object") => TypeRef::Object,
                     Some("string") if any.enumeration.is_empty() => TypeRef::Primitive(Primitive::String),
-                    Some("integer") => TypeRef::Primitive(Primitive::I64),
+                    Some("integer") if any.enumeration.is_empty() => TypeRef::Primitive(Primitive::I64),
                     Some("number") => TypeRef::Primitive(Primitive::F64),
                     Some("boolean") => TypeRef::Primitive(Primitive::Bool),
                     _ => TypeRef::Any,
@@ -189,16 +193,25 @@ impl Lowerer<'_> {
             {
                 string_enum(any.enumeration.iter().filter_map(|v| v.as_str().map(str::to_owned)))
             }
+            SchemaKind::Type(Type::Integer(i)) if i.enumeration.iter().any(Option::is_some) => {
+                integer_enum(i.enumeration.iter().flatten().copied())
+            }
+            SchemaKind::Any(any)
+                if any.enumeration.iter().any(|v| v.is_i64())
+                    && any.enumeration.iter().all(|v| v.is_i64() || v.is_null()) =>
+            {
+                integer_enum(any.enumeration.iter().filter_map(serde_json::Value::as_i64))
+            }
             SchemaKind::AllOf { all_of } => self.merge_all_of(&name, all_of, pointer),
             SchemaKind::Any(any) if !any.all_of.is_empty() => self.merge_all_of(&name, &any.all_of, pointer),
             SchemaKind::OneOf { one_of: options } | SchemaKind::AnyOf { any_of: options } => {
                 let key = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
-                self.untagged(&name, options, &child(pointer, key))
+                self.union(&name, schema, options, &child(pointer, key))
             }
             SchemaKind::Any(any) if !any.one_of.is_empty() || !any.any_of.is_empty() => {
                 let (key, options) =
                     if any.one_of.is_empty() { ("anyOf", &any.any_of) } else { ("oneOf", &any.one_of) };
-                self.untagged(&name, options, &child(pointer, key))
+                self.union(&name, schema, options, &child(pointer, key))
             }
             _ => {
                 let mut plain = schema.clone();
@@ -330,6 +343,48 @@ impl Lowerer<'_> {
         }
     }
 
+    /// `oneOf`/`anyOf`: dispatched on the `discriminator` when there is one and every option is a
+    /// reference to a component schema, else tried in order.
+    fn union(&mut self, name: &str, schema: &Schema, options: &[ReferenceOr<Schema>], pointer: &str) -> TypeKind {
+        let Some(discriminator) = &schema.schema_data.discriminator else {
+            return self.untagged(name, options, pointer);
+        };
+        let keys: Option<Vec<String>> = options
+            .iter()
+            .map(|option| match option {
+                ReferenceOr::Reference { reference } => reference.strip_prefix(SCHEMA_PREFIX).map(unescape),
+                ReferenceOr::Item(_) => None,
+            })
+            .collect();
+        let Some(keys) = keys.filter(|keys| keys.iter().all(|k| self.components.contains_key(k))) else {
+            return self.untagged(name, options, pointer);
+        };
+        let mut names = Namespace::with_reserved(&["Unknown"]);
+        let variants = keys
+            .iter()
+            .zip(options)
+            .enumerate()
+            .map(|(i, (key, option))| {
+                let mut tags: Vec<String> = discriminator
+                    .mapping
+                    .iter()
+                    .filter(|(_, target)| {
+                        // A mapping value is a reference or a bare schema name.
+                        let target = target.strip_prefix(SCHEMA_PREFIX).map_or_else(|| target.to_string(), unescape);
+                        target == *key
+                    })
+                    .map(|(tag, _)| tag.clone())
+                    .collect();
+                if tags.is_empty() {
+                    tags.push(key.clone());
+                }
+                let ty = self.type_of(option, &format!("{name}{}", type_name(key)), &format!("{pointer}/{i}"));
+                TaggedVariant { name: names.claim(type_name(key), ""), tags, ty }
+            })
+            .collect();
+        TypeKind::Tagged { property: discriminator.property_name.clone(), variants }
+    }
+
     /// `oneOf`/`anyOf`: an untagged enum with one variant per option.
     fn untagged(&mut self, name: &str, options: &[ReferenceOr<Schema>], pointer: &str) -> TypeKind {
         let mut names = Namespace::default();
@@ -356,6 +411,31 @@ struct MergedObject {
     properties: indexmap::IndexMap<String, (ReferenceOr<Box<Schema>>, String)>,
     required: Vec<String>,
     additional: bool,
+}
+
+/// Whether the schema allows `null`: `nullable`, or `null` listed in its `enum`.
+fn allows_null(schema: &Schema) -> bool {
+    schema.schema_data.nullable
+        || match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => s.enumeration.iter().any(Option::is_none),
+            SchemaKind::Type(Type::Integer(i)) => i.enumeration.iter().any(Option::is_none),
+            SchemaKind::Type(Type::Number(n)) => n.enumeration.iter().any(Option::is_none),
+            SchemaKind::Any(any) => any.enumeration.iter().any(serde_json::Value::is_null),
+            _ => false,
+        }
+}
+
+fn integer_enum(values: impl Iterator<Item = i64>) -> TypeKind {
+    let mut names = Namespace::with_reserved(&["Unknown"]);
+    let mut seen = std::collections::HashSet::new();
+    let variants = values
+        .filter(|v| seen.insert(*v))
+        .map(|value| {
+            let name = if value < 0 { format!("Minus{}", value.unsigned_abs()) } else { format!("V{value}") };
+            IntegerVariant { name: names.claim(name, ""), value }
+        })
+        .collect();
+    TypeKind::IntegerEnum { variants }
 }
 
 fn unescape(token: &str) -> String {

@@ -18,6 +18,121 @@ const API_KEY_AUTH: SecurityScheme = SecurityScheme {
 #[derive(Debug, Clone)]
 pub struct Client {
     transport: runtime::Transport,
+    options: runtime::RequestOptions,
+}
+
+/// A local fake of the API for tests (cargo feature `mock`): typed helpers per operation
+/// mount answers on a [`wiremock`] server.
+///
+/// ```ignore
+/// let server = mock::Server::start().await;
+/// server.some_operation().respond(200, &body).await;
+/// let client = server.client_builder().build()?;
+/// ```
+#[cfg(feature = "mock")]
+pub mod mock {
+    #[allow(unused_imports)]
+    use super::types;
+    use std::marker::PhantomData;
+    /// A local HTTP server answering as the mocked operations say.
+    #[derive(Debug)]
+    pub struct Server {
+        server: wiremock::MockServer,
+    }
+
+    impl Server {
+        /// Starts a server on a random local port.
+        pub async fn start() -> Self {
+            Server {
+                server: wiremock::MockServer::start().await,
+            }
+        }
+        /// The server's base URL.
+        pub fn uri(&self) -> String {
+            self.server.uri()
+        }
+        /// A client builder pointed at this server, with retries off (add credentials as needed).
+        pub fn client_builder(&self) -> super::ClientBuilder {
+            super::Client::builder()
+                .base_url(self.server.uri())
+                .retry_policy(crate::runtime::RetryPolicy::none())
+        }
+        /// The wiremock server itself, for anything the typed helpers do not cover.
+        pub fn inner(&self) -> &wiremock::MockServer {
+            &self.server
+        }
+        /// Every request received so far.
+        pub async fn received(&self) -> Vec<wiremock::Request> {
+            self.server.received_requests().await.unwrap_or_default()
+        }
+        /// Mocks [`Client::patch_v0_accounts_by_account_id`](super::Client::patch_v0_accounts_by_account_id): `PATCH /v0/accounts/{account_id}`.
+        pub fn patch_v0_accounts_by_account_id(
+            &self,
+        ) -> Endpoint<'_, types::PatchV0AccountsByAccountIdResponse> {
+            Endpoint::new(&self.server, "PATCH", "^/v0/accounts/[^/]+$")
+        }
+    }
+
+    /// One operation's endpoint, typed by its success body `T`.
+    #[derive(Debug)]
+    pub struct Endpoint<'a, T> {
+        server: &'a wiremock::MockServer,
+        method: &'static str,
+        path: &'static str,
+        times: Option<u64>,
+        body: PhantomData<fn() -> T>,
+    }
+
+    impl<'a, T> Endpoint<'a, T> {
+        pub(super) fn new(
+            server: &'a wiremock::MockServer,
+            method: &'static str,
+            path: &'static str,
+        ) -> Self {
+            Endpoint {
+                server,
+                method,
+                path,
+                times: None,
+                body: PhantomData,
+            }
+        }
+        /// Answers only the next `n` matching requests (later mounts answer the rest).
+        pub fn times(mut self, n: u64) -> Self {
+            self.times = Some(n);
+            self
+        }
+        /// Answers with `status` and `body` as JSON.
+        pub async fn respond(self, status: u16, body: &T)
+        where
+            T: serde::Serialize,
+        {
+            let template = wiremock::ResponseTemplate::new(status).set_body_json(body);
+            self.respond_with(template).await;
+        }
+        /// Answers with `status` and any JSON (an error body, a partial object, ...).
+        pub async fn respond_json(self, status: u16, body: serde_json::Value) {
+            self.respond_with(
+                    wiremock::ResponseTemplate::new(status).set_body_json(body),
+                )
+                .await;
+        }
+        /// Answers with `status` and no body.
+        pub async fn respond_status(self, status: u16) {
+            self.respond_with(wiremock::ResponseTemplate::new(status)).await;
+        }
+        /// Answers with a wiremock response template (headers, delays, raw bodies).
+        pub async fn respond_with(self, template: wiremock::ResponseTemplate) {
+            let mock = wiremock::Mock::given(wiremock::matchers::method(self.method))
+                .and(wiremock::matchers::path_regex(self.path))
+                .respond_with(template);
+            let mock = match self.times {
+                Some(n) => mock.up_to_n_times(n).with_priority(1),
+                None => mock,
+            };
+            mock.mount(self.server).await;
+        }
+    }
 }
 
 /// Configures a [`Client`]: base URL, credentials, timeouts and retries.
@@ -78,6 +193,7 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, Error> {
         Ok(Client {
             transport: self.inner.build()?,
+            options: runtime::RequestOptions::default(),
         })
     }
 }
@@ -93,6 +209,24 @@ impl Client {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.transport.base_url()
+    }
+
+    /// A client whose calls use `options` (timeout, retry policy, extra headers, idempotency
+    /// key) instead of the client's settings; it shares this client's connection pool.
+    ///
+    /// ```ignore
+    /// let quick = client.with_options(RequestOptions::new().timeout(Duration::from_secs(2)));
+    /// ```
+    pub fn with_options(&self, options: runtime::RequestOptions) -> Client {
+        Client {
+            transport: self.transport.clone(),
+            options,
+        }
+    }
+
+    /// The per-call options this client applies (see [`Client::with_options`]).
+    pub fn options(&self) -> &runtime::RequestOptions {
+        &self.options
     }
 
     /// Update account by ID
@@ -114,6 +248,20 @@ impl Client {
         account_id: &str,
         body: &types::PatchV0AccountsByAccountIdBody,
     ) -> Result<types::PatchV0AccountsByAccountIdResponse, Error> {
+        let request = Self::patch_v0_accounts_by_account_id_request(account_id, body)?;
+        let response = self.transport.send_with(request, &self.options).await?;
+        if response.status.is_success() {
+            response.json()
+        } else {
+            Err(response.into_error())
+        }
+    }
+
+    /// The request of [`Client::patch_v0_accounts_by_account_id`], ready to send.
+    fn patch_v0_accounts_by_account_id_request(
+        account_id: &str,
+        body: &types::PatchV0AccountsByAccountIdBody,
+    ) -> Result<Request, Error> {
         const SECURITY: runtime::Security = &[&[&API_KEY_AUTH]];
         let path = ["/v0/accounts/", &runtime::path_segment(account_id)?].concat();
         let mut request = Request::new(
@@ -122,12 +270,8 @@ impl Client {
             path,
             SECURITY,
         );
+        request.template("/v0/accounts/{account_id}");
         request.json(body)?;
-        let response = self.transport.send(request).await?;
-        if response.status.is_success() {
-            response.json()
-        } else {
-            Err(response.into_error())
-        }
+        Ok(request)
     }
 }

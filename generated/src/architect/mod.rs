@@ -9,6 +9,6 @@ pub mod types;
 
 mod client;
 
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use client::*;
 
-pub use crate::runtime::{ApiError, Error, RetryPolicy};
+pub use crate::runtime::{ApiError, Error, RequestOptions, RetryPolicy};
