@@ -11,10 +11,16 @@ fn root() -> &'static Path {
 #[test]
 fn generated_crates_match_their_specs() {
     for target in codegen::workspace::TARGETS {
-        let generated = codegen::workspace::generate_target(root(), &target, &Options::default()).expect("specs generate");
+        let generated =
+            codegen::workspace::generate_target(root(), &target, &Options::default()).expect("specs generate");
         let drifts = check_crate(&root().join(target.out_dir), &generated, 40).expect("output is readable");
         let report: Vec<String> = drifts.iter().map(ToString::to_string).collect();
-        assert!(drifts.is_empty(), "{} is stale; run `cargo xtask codegen` and commit:\n{}", target.out_dir, report.join("\n"));
+        assert!(
+            drifts.is_empty(),
+            "{} is stale; run `cargo xtask codegen` and commit:\n{}",
+            target.out_dir,
+            report.join("\n")
+        );
     }
 }
 

@@ -154,7 +154,11 @@ pub fn plan(
         Vec::new()
     } else {
         let old: Vec<ApiSource> = previous.snapshots.into_iter().map(|s| s.into_source(generated_dir)).collect();
-        compare_sources(&old, sources)?
+        let mut changes = compare_sources(&old, sources)?;
+        for old_location in changes.iter_mut().filter_map(|c| c.old.as_mut()) {
+            old_location.pointer = within_snapshot(&old_location.pointer);
+        }
+        changes
     };
     let report = Report::new(changes, &spec.version).map_err(|e| vec![invalid_version(e)])?;
     let entry = if first && !has_entries(previous.changelog.as_deref()) {
@@ -169,6 +173,11 @@ pub fn plan(
     let mut files = vec![CrateFile { path: CHANGELOG_FILE.to_owned(), contents: changelog }];
     files.extend(sources.iter().map(|source| Snapshot::of(source).to_file(&spec.command)));
     Ok(Release { report, first, files, stale_snapshots })
+}
+
+/// A pointer into a spec as a pointer into its snapshot file, which holds it under `document`.
+fn within_snapshot(pointer: &str) -> String {
+    format!("#/document{}", pointer.strip_prefix('#').unwrap_or(pointer))
 }
 
 fn invalid_version(error: InvalidVersion) -> Diagnostic {
@@ -191,8 +200,14 @@ fn specs_summary(snapshots: &[Snapshot], sources: &[ApiSource]) -> Vec<String> {
             Some(old) if old.document == source.document && old.options == source.options => {}
             Some(old) => {
                 let (old_title, old_version) = described(&old.document);
-                let was = if old_title == title { old_version } else { format!("{old_title} {old_version}") };
-                lines.push(format!("`{}` ({}): {title} {was} -> {version}", source.module, source.file));
+                let change = if (&old_title, &old_version) == (&title, &version) {
+                    format!("{title} {version}, changed without a new spec version")
+                } else if old_title == title {
+                    format!("{title} {old_version} -> {version}")
+                } else {
+                    format!("{old_title} {old_version} -> {title} {version}")
+                };
+                lines.push(format!("`{}` ({}): {change}", source.module, source.file));
             }
             None => lines.push(format!("`{}` ({}): {title} {version}", source.module, source.file)),
         }
@@ -321,6 +336,7 @@ mod tests {
         let (new_entry, old_entry) = (changelog.find("## 0.2.0"), changelog.find("## 0.1.0"));
         assert!(new_entry.is_some() && new_entry < old_entry, "{changelog}");
         assert!(changelog.contains("- pets: operation `listPets`: removed"), "{changelog}");
+        assert!(changelog.contains("    old: generated/specs/pets.json#/document/paths/~1pets/get\n"), "{changelog}");
         assert!(changelog.contains("semver: minor (0.1.0 -> 0.2.0)\n```"), "{changelog}");
     }
 

@@ -225,7 +225,7 @@ pub fn generate_crate(
         .map(|((module, file, api, ..), features)| EmitApi { api, module, file, features })
         .collect();
     let header = format::header("//", &spec.command, &sources);
-    let lib = format::rust_file(&header, emit::lib_rs(spec.layout, &items, &spec.description), "lib.rs")
+    let lib = format::rust_file(&header, emit::lib_rs(spec.layout, &items, &spec.package, &spec.description), "lib.rs")
         .map_err(|d| vec![d])?;
     files.push(CrateFile { path: "src/lib.rs".into(), contents: lib });
     files.push(CrateFile { path: "src/runtime.rs".into(), contents: format!("{header}\n{}", crate::RUNTIME_SOURCE) });

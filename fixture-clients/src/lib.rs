@@ -7,6 +7,36 @@
 //! - [`schemas_enums`], the Enum schemas API (feature `schemas_enums`)
 //! - [`schemas_discriminator`], the Discriminator schemas API (feature `schemas_discriminator`)
 //! - [`client_shapes`], the Client shapes fixture API (feature `client_shapes`)
+//!
+//! # Usage
+//!
+//! ```rust,ignore
+//! use fixture_clients::responses::{types, Client, Error, RequestOptions, RetryPolicy};
+//! use std::time::Duration;
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), Error> {
+//!     let client = Client::builder()
+//!         .basic("user", "password") // credentials: one setter per security scheme
+//!         .timeout(Duration::from_secs(20)) // each attempt; the default is 30 s
+//!         .build()?;
+//!
+//!     match client.get_item(1).await {
+//!         Ok(value) => println!("{value:?}"),
+//!         Err(Error::Api(e)) => eprintln!("HTTP {}: {}", e.status, e.body_text()),
+//!         Err(e) => return Err(e),
+//!     }
+//!
+//!     // Per call: no retries for this one.
+//!     let once = client.with_options(RequestOptions::new().retry_policy(RetryPolicy::none()));
+//!     let _ = once;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! Every operation is one async method on `Client`. Failures are one `Error`: `Api` for a non-success status (status, headers, raw body, request id, and a typed body where the spec documents one), `Decode` when a success body does not match its schema (never a panic), `Transport`, `MissingCredentials`, `InvalidRequest`.
+//!
+//! 429, 503 and connection failures are retried (3 attempts, exponential backoff with jitter, `Retry-After` honoured, 120 s deadline); POST and PATCH only with an `Idempotency-Key`. Secrets never appear in `Debug` output. Turn on the `mock` feature for `mock::Server`, a typed fake of this API for your tests.
 #![allow(
     rustdoc::bare_urls,
     rustdoc::broken_intra_doc_links,

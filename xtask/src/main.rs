@@ -54,7 +54,8 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Generate one spec and print the process's peak RSS (used by `bench`).
     #[command(hide = true)]
-    BenchPeak { spec: PathBuf, display: String },    /// What a spec change means for users of the generated crate: breaking / compatible changes
+    BenchPeak { spec: PathBuf, display: String },
+    /// What a spec change means for users of the generated crate: breaking / compatible changes
     /// and the semver bump, for two spec files or for `specs/` against a git revision.
     Diff(diff::DiffArgs),
 }
@@ -188,7 +189,11 @@ fn codegen_one(
         let drifts = codegen::write::check_crate(out_dir, &generated, args.diff_lines)
             .with_context(|| format!("reading {}", out_dir.display()))?;
         if drifts.is_empty() {
-            eprintln!("{shown} is up to date ({} files, {:.0} ms)", generated.files.len(), started.elapsed().as_secs_f64() * 1000.0);
+            eprintln!(
+                "{shown} is up to date ({} files, {:.0} ms)",
+                generated.files.len(),
+                started.elapsed().as_secs_f64() * 1000.0
+            );
             return Ok(ExitCode::SUCCESS);
         }
         for drift in &drifts {

@@ -421,3 +421,66 @@ fn docs_difference(old: &crate::ir::Docs, new: &crate::ir::Docs) -> Vec<&'static
 fn token(raw: &str) -> String {
     crate::diagnostics::escape_token(raw)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A one-operation spec: `GET /items` with `security` and `parameters` spliced in.
+    fn api(security: &str, parameters: &str) -> Api {
+        let text = format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\n\
+             components:\n  securitySchemes:\n    key: {{type: apiKey, in: header, name: X-Key}}\n    \
+             bearer: {{type: http, scheme: bearer}}\n\
+             paths:\n  /items:\n    get:\n      operationId: listItems\n      security: {security}\n      \
+             parameters: {parameters}\n      responses: {{'204': {{description: ok}}}}\n"
+        );
+        let document = crate::load::parse_text(&text).expect("valid YAML");
+        crate::pipeline::lower_document("t.yaml", document, &Default::default()).expect("lowers").0
+    }
+
+    fn kinds_and_impacts(old: &Api, new: &Api) -> Vec<(ChangeKind, Impact)> {
+        compare(old, new, &Context::files("old.yaml", "new.yaml")).iter().map(|c| (c.kind, c.impact)).collect()
+    }
+
+    const LIMIT_IN_QUERY: &str = "[{name: limit, in: query, schema: {type: integer}}]";
+
+    #[test]
+    fn an_auth_requirement_is_added_when_a_credential_that_sufficed_no_longer_does() {
+        let (either, key) = (api("[{key: []}, {bearer: []}]", "[]"), api("[{key: []}]", "[]"));
+        assert_eq!(kinds_and_impacts(&either, &key), [(ChangeKind::AuthRequirementAdded, Impact::Breaking)]);
+        assert_eq!(kinds_and_impacts(&key, &either), [(ChangeKind::AuthRequirementRelaxed, Impact::NoApiChange)]);
+        let (none, both) = (api("[]", "[]"), api("[{key: [], bearer: []}]", "[]"));
+        assert_eq!(kinds_and_impacts(&none, &both), [(ChangeKind::AuthRequirementAdded, Impact::Breaking)]);
+        assert_eq!(kinds_and_impacts(&both, &both), []);
+    }
+
+    #[test]
+    fn a_parameter_moved_from_query_to_header_keeps_the_rust_api() {
+        let header = api("[]", "[{name: limit, in: header, schema: {type: integer}}]");
+        let changes = kinds_and_impacts(&api("[]", LIMIT_IN_QUERY), &header);
+        assert_eq!(changes, [(ChangeKind::ParameterLocationChanged, Impact::NoApiChange)]);
+    }
+
+    #[test]
+    fn the_last_non_path_parameter_removed_takes_the_params_argument_with_it() {
+        let changes = kinds_and_impacts(&api("[]", LIMIT_IN_QUERY), &api("[]", "[]"));
+        assert_eq!(
+            changes,
+            [(ChangeKind::ParamsArgumentRemoved, Impact::Breaking), (ChangeKind::ParameterRemoved, Impact::Breaking)]
+        );
+    }
+
+    #[test]
+    fn subjects_and_locations_read_as_text() {
+        let subject = Subject {
+            module: Some("thena".into()),
+            item: Item::Type,
+            name: "Pet".into(),
+            member: Some(Member::Field("name".into())),
+        };
+        assert_eq!(subject.to_string(), "thena: type `Pet`, field `name`");
+        let location = Location { file: "a.yaml".into(), pointer: "#/components/schemas/Pet".into() };
+        assert_eq!(location.to_string(), "a.yaml#/components/schemas/Pet");
+    }
+}

@@ -361,7 +361,8 @@ impl OperationPair<'_> {
             };
             self.push(changes, kind, impact, member(), reason);
         }
-        if (before.explode, before.style) != (after.explode, after.style) {
+        // A location change changes the default style too: reported once, above.
+        if before.location == after.location && (before.explode, before.style) != (after.explode, after.style) {
             let reason = "the value is now serialized in another style: the Rust API is unchanged".to_owned();
             self.push(changes, ChangeKind::ParameterStyleChanged, Impact::NoApiChange, member(), reason);
         }
@@ -584,5 +585,41 @@ fn status_text(status: StatusMatch) -> String {
         StatusMatch::Code(code) => code.to_string(),
         StatusMatch::Range(digit) => format!("{digit}XX"),
         StatusMatch::Default => "default".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    fn features(names: &[&str]) -> Gate {
+        Some(names.iter().map(|n| (*n).to_owned()).collect())
+    }
+
+    #[test]
+    fn gates_are_read_from_cfg_attributes() {
+        assert_eq!(gate(quote!()), None);
+        assert_eq!(gate(quote!(#[cfg(feature = "repos")])), features(&["repos"]));
+        assert_eq!(gate(quote!(#[cfg(any(feature = "a", feature = "b"))])), features(&["a", "b"]));
+    }
+
+    #[test]
+    fn a_gate_that_loses_a_feature_breaks_and_one_that_gains_does_not() {
+        let context = super::super::Context::files("old", "new");
+        let mut changes = Changes { context: &context, found: Vec::new() };
+        let subject = || context.subject(Item::Type, "Label", None);
+        let cases = [
+            (features(&["activity", "issues"]), features(&["issues"])),
+            (features(&["issues"]), features(&["activity", "issues"])),
+            (None, features(&["issues"])),
+            (features(&["issues"]), None),
+            (features(&["issues"]), features(&["issues"])),
+        ];
+        for gates in cases {
+            compare_gates(&mut changes, gates, subject(), At::both("#", "#"));
+        }
+        let impacts: Vec<Impact> = changes.found.iter().map(|c| c.impact).collect();
+        assert_eq!(impacts, [Impact::Breaking, Impact::Compatible, Impact::Breaking, Impact::Compatible]);
     }
 }

@@ -59,6 +59,7 @@ impl Role {
     fn received(self) -> bool {
         self != Role::Request
     }
+
     /// Where the type travels, in words.
     fn text(self) -> &'static str {
         match self {

@@ -3,6 +3,7 @@
 mod client;
 mod docs;
 mod features;
+mod guide;
 mod rust_type;
 mod types;
 
@@ -93,8 +94,9 @@ pub fn api_mod_rs(item: &EmitApi<'_>) -> TokenStream {
 }
 
 /// The crate's `lib.rs`.
-pub fn lib_rs(layout: Layout, apis: &[EmitApi<'_>], description: &str) -> TokenStream {
+pub fn lib_rs(layout: Layout, apis: &[EmitApi<'_>], package: &str, description: &str) -> TokenStream {
     let allows = prose_lint_allows();
+    let crate_name = package.replace('-', "_");
     match layout {
         Layout::Modules => {
             let crate_doc = format!(" {description}");
@@ -111,11 +113,17 @@ pub fn lib_rs(layout: Layout, apis: &[EmitApi<'_>], description: &str) -> TokenS
                     pub mod #module;
                 }
             });
+            let guide = apis
+                .first()
+                .map(|a| docs::inner_paragraphs(&guide::paragraphs(a.api, &format!("{crate_name}::{}", a.module))))
+                .unwrap_or_default();
             quote! {
                 #![doc = #crate_doc]
                 #![doc = ""]
                 #![doc = " One module per API, each behind a cargo feature of the same name (all on by default):"]
                 #(#list)*
+                #![doc = ""]
+                #guide
                 #allows
 
                 pub mod runtime;
@@ -124,8 +132,14 @@ pub fn lib_rs(layout: Layout, apis: &[EmitApi<'_>], description: &str) -> TokenS
         }
         Layout::Standalone => {
             let docs = apis.first().map(api_docs).unwrap_or_default();
+            let guide = apis
+                .first()
+                .map(|a| docs::inner_paragraphs(&guide::paragraphs(a.api, &crate_name)))
+                .unwrap_or_default();
             quote! {
                 #docs
+                #![doc = ""]
+                #guide
                 #allows
 
                 pub mod runtime;

@@ -28,8 +28,10 @@ pub fn module(api: &Api, features: &TagFeatures) -> TokenStream {
 
 fn type_def(def: &TypeDef, no_eq: &HashSet<&str>, cfg: &TokenStream, directions: Serde) -> TokenStream {
     let serde = &directions.derives();
+    let mock = directions.mock_serialize();
     let doc = docs::attrs(&def.docs);
     let doc = quote!(#cfg #doc);
+    let derived_doc = quote!(#doc #mock);
     let name = ident(&def.name);
     let eq = if no_eq.contains(def.name.as_str()) { quote!() } else { quote!(Eq,) };
     match &def.kind {
@@ -46,7 +48,7 @@ fn type_def(def: &TypeDef, no_eq: &HashSet<&str>, cfg: &TokenStream, directions:
                 });
             }
             quote! {
-                #doc
+                #derived_doc
                 #[derive(Debug, Clone, PartialEq, #eq #default #serde)]
                 pub struct #name {
                     #(#field_tokens)*
@@ -69,9 +71,9 @@ fn type_def(def: &TypeDef, no_eq: &HashSet<&str>, cfg: &TokenStream, directions:
                 }
             }
         }
-        TypeKind::StringEnum { variants } => string_enum(&name, &doc, variants, cfg, serde),
+        TypeKind::StringEnum { variants } => string_enum(&name, &derived_doc, variants, cfg, serde),
         TypeKind::Untagged { variants } => untagged(&def.name, &doc, &eq, variants, cfg, directions),
-        TypeKind::IntegerEnum { variants } => integer_enum(&name, &doc, variants, cfg, serde),
+        TypeKind::IntegerEnum { variants } => integer_enum(&name, &derived_doc, variants, cfg, serde),
         TypeKind::Tagged { property, variants } => tagged(&def.name, &doc, &eq, property, variants, cfg, directions),
         TypeKind::Alias { target } => {
             let target = rust_type(target, Scope::Types);
@@ -144,8 +146,11 @@ fn untagged(
         let ty = rust_type(ty, Scope::Types);
         quote! { #variant(#ty), }
     });
-    let (derive, untagged) =
-        if directions.ser { (quote!(serde::Serialize), quote!(#[serde(untagged)])) } else { (quote!(), quote!()) };
+    let (derive, untagged) = if directions.ser {
+        (quote!(serde::Serialize), quote!(#[serde(untagged)]))
+    } else {
+        (quote!(), quote!(#[cfg_attr(feature = "mock", derive(serde::Serialize), serde(untagged))]))
+    };
     let deserialize = directions.de.then(|| {
         let attempts = variants.iter().map(|(variant, _)| {
             let shown = variant.trim_start_matches("r#");
@@ -265,7 +270,9 @@ fn tagged(
         quote! { #[doc = #text] #variant(#ty), }
     });
     let unknown_doc = format!(" A `{property}` this version of the spec does not list (or none); kept as received.");
-    let serialize = directions.ser.then(|| {
+    // Response-only: serialized only under `mock`, for fake servers.
+    let serialize_cfg = if directions.ser { quote!() } else { quote!(#[cfg(feature = "mock")]) };
+    let serialize = {
         let arms = variants.iter().map(|v| {
             let variant = ident(&v.name);
             let tag = v.tags.first().cloned().unwrap_or_default();
@@ -273,6 +280,7 @@ fn tagged(
         });
         quote! {
             #cfg
+            #serialize_cfg
             impl serde::Serialize for #name {
                 fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                     match self {
@@ -282,7 +290,7 @@ fn tagged(
                 }
             }
         }
-    });
+    };
     let deserialize = directions.de.then(|| {
         let arms = variants.iter().map(|v| {
             let variant = ident(&v.name);
@@ -459,6 +467,16 @@ struct Serde {
 }
 
 impl Serde {
+    /// Response-only types still serialize under the `mock` feature, so tests can return them
+    /// from a fake server.
+    fn mock_serialize(self) -> TokenStream {
+        if self.ser {
+            quote!()
+        } else {
+            quote!(#[cfg_attr(feature = "mock", derive(serde::Serialize))])
+        }
+    }
+
     fn derives(self) -> TokenStream {
         match (self.ser, self.de) {
             (true, false) => quote!(serde::Serialize),

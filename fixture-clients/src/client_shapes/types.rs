@@ -55,6 +55,7 @@ pub struct Point {
     pub y: Option<i64>,
 }
 
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct Item {
     pub id: String,
@@ -77,6 +78,7 @@ pub struct NewItem {
     pub meta: Option<NewItemMeta>,
 }
 
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 pub struct ItemPage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -85,17 +87,20 @@ pub struct ItemPage {
     pub next_cursor: crate::runtime::Nullable<String>,
 }
 
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 pub struct ItemList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Item>>,
 }
 
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct Job {
     pub job_id: String,
 }
 
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 pub struct Problem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -106,11 +111,13 @@ pub struct Problem {
     pub status: Option<i64>,
 }
 
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct ErrorBody {
     pub message: String,
 }
 
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct Tick {
     pub n: i64,

@@ -9,6 +9,7 @@ pub struct PatchV0AccountsByAccountIdBody {
 }
 
 /// Fields taken from the response example. The field reference in the documentation stops after "linkedProspects object[] required", so it does not say which of these fields are required; none are marked required.
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 pub struct PatchV0AccountsByAccountIdResponseLinkedProspectsItem {
     #[serde(rename = "prospectId", default, skip_serializing_if = "Option::is_none")]
@@ -39,6 +40,7 @@ pub struct PatchV0AccountsByAccountIdResponseLinkedProspectsItem {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct PatchV0AccountsByAccountIdResponse {
     /// Account ID

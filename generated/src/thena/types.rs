@@ -17,6 +17,7 @@ pub struct UpdateAccountAttributeValueDto {
 /// Attribute type
 ///
 /// Example: `account_status`
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize)]
 pub enum AccountAttributeValueResponseDtoAttribute {
     #[serde(rename = "account_status")]
@@ -66,6 +67,7 @@ impl std::fmt::Display for AccountAttributeValueResponseDtoAttribute {
     }
 }
 
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct AccountAttributeValueResponseDto {
     /// The unique identifier of the attribute value
@@ -164,6 +166,7 @@ pub struct UpdateAccountDto {
 }
 
 /// Built from the response example on the "Update an account" reference page. The documentation does not say which fields are required, so none are marked required.
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 pub struct AccountResponseDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -324,6 +327,7 @@ pub struct CreateCustomerContactDto {
     pub custom_field_values: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
 
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct CustomerContactResponseDto {
     /// The identifier of the customer contact
