@@ -53,7 +53,7 @@ const COMPATIBLE_BUMPS: (Bump, Bump) = (Bump::Patch, Bump::Minor);
 
 rules! {
     operation_removed: "operation-removed" => [OperationRemoved, SerdeImplAdded], BREAKING, BREAKING_BUMPS;
-    type_removed: "type-removed" => [TypeRemoved], BREAKING, BREAKING_BUMPS;
+    type_removed: "type-removed" => [ErrorVariantRemoved, TypeRemoved], BREAKING, BREAKING_BUMPS;
     path_or_method_changed: "path-or-method-changed" => [OperationMoved, OperationMoved], BREAKING, BREAKING_BUMPS;
     parameter_became_required: "parameter-became-required" => [ParameterBecameRequired], BREAKING, BREAKING_BUMPS;
     required_parameter_added: "required-parameter-added" => [ParameterAdded], BREAKING, BREAKING_BUMPS;
@@ -94,8 +94,8 @@ fn the_report_serializes_as_json_for_tools() {
     let json: serde_json::Value = serde_json::from_str(&report.to_json()).expect("valid JSON");
     assert_eq!(json["bump"], "minor");
     assert_eq!(json["next_version"], "0.4.0");
-    let change = &json["changes"][0];
-    assert_eq!(change["kind"], "type_removed");
+    let changes = json["changes"].as_array().expect("a list of changes");
+    let change = changes.iter().find(|c| c["kind"] == "type_removed").expect("the type removal");
     assert_eq!(change["impact"], "breaking");
     assert_eq!(change["subject"], serde_json::json!({"item": "type", "name": "Error"}));
     assert_eq!(change["old"]["pointer"], "#/components/schemas/Error");
@@ -152,6 +152,8 @@ const GITHUB_CLAIMS: &[(ChangeKind, Impact, &str)] = &[
         Impact::Breaking,
         "type `ActionsCreateOrUpdateEnvironmentSecretBody`, field `encrypted_value`",
     ),
+    // `OrgsUpdateError::Status415(types::OrgsUpdateResponse415)` exists only in the old crate.
+    (ChangeKind::ErrorVariantRemoved, Impact::Breaking, "operation `orgs/update`, error `Status415`"),
     // `types::IssueSimple` exists only in the old crate.
     (ChangeKind::TypeRemoved, Impact::Breaking, "type `IssueSimple`"),
     // `Label`: `#[cfg(any(feature = "activity", feature = "issues"))]` -> `#[cfg(feature = "issues")]`.
@@ -193,8 +195,11 @@ fn the_project_changelog_and_snapshots_are_current() {
         "specs changed since the last `cargo xtask codegen`:\n{}",
         release.report
     );
-    let drifts = codegen::write::check_crate(&root().join("generated"), &generated, 40).expect("readable");
-    assert!(drifts.is_empty(), "{drifts:#?}");
+    // The rest of generated/ is the drift check's (tests/drift.rs).
+    for file in generated.files.iter().filter(|f| release.files.contains(f)) {
+        let on_disk = std::fs::read_to_string(root().join("generated").join(&file.path)).unwrap_or_default();
+        assert!(on_disk == file.contents, "generated/{} is stale: run `cargo xtask codegen`", file.path);
+    }
 }
 
 #[test]

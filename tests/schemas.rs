@@ -1,10 +1,14 @@
 //! Serde round trips against the types generated from `tests/fixtures/schemas/*.yaml`, compiled
 //! in the `fixture-clients` crate (see `tests/fixtures/clients/codegen.toml`): absent vs `null`,
 //! enums with unknown values, discriminated and untagged `oneOf`, and the errors of values that
-//! match no variant.
+//! match no variant; formats, defaults, generated `validate()` methods, and the warnings of
+//! `serde_json::Value` fallbacks.
 
 use fixture_clients::runtime::{decode_json, Nullable};
-use fixture_clients::{schemas_discriminator as disc, schemas_enums as enums, schemas_nullable as nullable};
+use fixture_clients::{
+    schemas_defaults as defaults, schemas_discriminator as disc, schemas_enums as enums, schemas_formats as formats,
+    schemas_nullable as nullable, schemas_validation as validation,
+};
 use serde_json::{json, Value};
 
 /// Decodes `value` as `T`, encodes it again, and checks the JSON is unchanged.
@@ -142,4 +146,165 @@ fn untagged_one_of_tries_variants_in_order_and_names_each_failure() {
     assert!(error.contains("Square: missing field `side`"), "{error}");
     let error = decode_error::<IdOrName>(json!(true));
     assert!(error.contains("Integer: invalid type: boolean `true`, expected i64"), "{error}");
+}
+
+#[test]
+fn formats_map_to_uuid_chrono_and_strings_and_round_trip() {
+    use formats::types::Upload;
+    let upload: Upload = round_trip(json!({
+        "id": "67e55044-10b1-426f-9247-bb680e5fe0c8",
+        "parent": null,
+        "owners": ["00000000-0000-0000-0000-000000000001"],
+        "created": "2024-05-01T12:30:00Z",
+        "day": "2024-05-01",
+        "checksum": "aGVsbG8=",
+        "content": "raw",
+        "homepage": "https://example.com/x",
+        "contact": "a@example.com",
+        "password": "secret",
+        "size": 9_000_000_000_i64,
+        "parts": 3,
+        "ratio": 0.5,
+        "score": 0.25,
+        "tags": ["a", "a"]
+    }));
+    // `uuid::Uuid`, `chrono` types: typed values, compared through their text.
+    assert_eq!(upload.id.to_string(), "67e55044-10b1-426f-9247-bb680e5fe0c8");
+    assert_eq!(upload.parent, Nullable::Null);
+    assert_eq!(upload.day.map(|d| d.to_string()).as_deref(), Some("2024-05-01"));
+    assert_eq!(upload.created.map(|t| t.timestamp()), Some(1_714_566_600));
+    // `byte`, `binary`, `uri`, `email`: kept as text, unchanged.
+    assert_eq!(upload.checksum.as_deref(), Some("aGVsbG8="));
+    assert_eq!(upload.homepage.as_deref(), Some("https://example.com/x"));
+    // A value that is not a UUID does not decode.
+    let error = decode_error::<Upload>(json!({"id": "not-a-uuid"}));
+    assert!(error.starts_with("id: "), "{error}");
+}
+
+fn generate_types(spec: &str, options: codegen::pipeline::ApiOptions) -> (String, String, Vec<codegen::Diagnostic>) {
+    let document = codegen::load::parse_text(spec).expect("parses");
+    let (crate_spec, source) = codegen::pipeline::standalone("spec.yaml", document, None, options);
+    let generated = codegen::generate_crate(&crate_spec, vec![source], &Default::default())
+        .unwrap_or_else(|e| panic!("does not generate: {e:#?}"));
+    let file = |path: &str| generated.files.iter().find(|f| f.path == path).expect(path).contents.clone();
+    (file("src/types.rs"), file("Cargo.toml"), generated.reports[0].warnings.clone())
+}
+
+#[test]
+fn formats_as_strings_keeps_uuid_and_dates_as_string() {
+    let spec = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schemas/formats.yaml"))
+        .expect("fixture");
+    let (typed, manifest, _) = generate_types(&spec, Default::default());
+    assert!(typed.contains("pub id: uuid::Uuid,"), "{typed}");
+    assert!(manifest.contains("uuid = { version = \"1\", features = [\"serde\"] }"), "{manifest}");
+    let options = codegen::pipeline::ApiOptions { formats_as_strings: true, ..Default::default() };
+    let (strings, manifest, _) = generate_types(&spec, options);
+    assert!(strings.contains("pub id: String,"), "{strings}");
+    assert!(strings.contains("pub created: Option<String>,"), "{strings}");
+    assert!(!strings.contains("uuid::") && !strings.contains("chrono::"), "{strings}");
+    assert!(!manifest.contains("uuid") && !manifest.contains("chrono"), "{manifest}");
+}
+
+#[test]
+fn defaults_fill_absent_optional_fields_on_decode() {
+    use defaults::types::{Level, Settings, SettingsMode};
+    let settings: Settings = serde_json::from_value(json!({"id": "s"})).expect("decodes");
+    assert_eq!(settings.name.as_deref(), Some("untitled"));
+    assert_eq!(settings.retries, Some(3));
+    assert_eq!(settings.timeout, Some(1.5));
+    assert_eq!(settings.verbose, Some(false));
+    assert_eq!(settings.mode, Some(SettingsMode::Safe));
+    assert_eq!(settings.level, Some(Level::High));
+    assert_eq!(settings.labels, Some(vec!["a".to_owned(), "b".to_owned()]));
+    assert_eq!(settings.empty, Some(Vec::new()));
+    assert_eq!(settings.note, Nullable::Value("n/a".to_owned()));
+    // Object and date-time defaults are only documented: absent stays absent.
+    assert_eq!(settings.limits, None);
+    assert_eq!(settings.started, None);
+    // Present values (including `null` for a nullable field) win over the default.
+    let given: Settings = round_trip(json!({
+        "id": "s", "name": "n", "retries": 0, "timeout": 2.5, "verbose": true, "mode": "fast", "level": "low",
+        "labels": [], "empty": [1], "note": null
+    }));
+    assert_eq!((given.retries, given.note, given.level), (Some(0), Nullable::Null, Some(Level::Low)));
+    // Encoding writes what the value holds, so a decoded default is sent explicitly.
+    let encoded = serde_json::to_value(&settings).expect("encodes");
+    assert_eq!(encoded["name"], json!("untitled"));
+    assert_eq!(encoded["mode"], json!("safe"));
+}
+
+#[test]
+fn validate_reports_each_broken_constraint_with_its_path() {
+    use validation::types::{Address, Signup, SignupContact};
+    let valid: Signup = round_trip(json!({
+        "username": "ééé", "age": 18, "score": 0.5, "step": 0.3, "even": 4, "nickname": null,
+        "tags": ["a"], "address": {"zip": "12345"}, "contact": {"email": "a@b.c"}
+    }));
+    assert_eq!(valid.validate(), Ok(()), "three characters (six bytes) is long enough");
+
+    // Decoding stays lenient: every broken value decodes.
+    let invalid: Signup = round_trip(json!({
+        "username": "ab", "age": 131, "score": 0.0, "step": 0.25, "even": 3, "nickname": "toolong",
+        "tags": ["a", "a", "b", "c"], "address": {"zip": "1"}, "previous": [{"zip": "12345"}, {"zip": "123456"}],
+        "byName": {"home": {"zip": ""}}, "contact": {"email": "much-too-long@example.com"}
+    }));
+    let violations = invalid.validate().expect_err("must not validate");
+    let found: Vec<(&str, &str)> = violations.iter().map(|v| (v.path.as_str(), v.rule.as_str())).collect();
+    assert_eq!(
+        found,
+        [
+            ("username", "length 2 is below minLength 3"),
+            ("age", "131 is above maximum 130"),
+            ("score", "0 is not above exclusiveMinimum 0"),
+            ("step", "0.25 is not a multiple of 0.1"),
+            ("even", "3 is not a multiple of 2"),
+            ("nickname", "length 7 is above maxLength 4"),
+            ("tags", "4 items is above maxItems 3"),
+            ("tags", "item 1 repeats an earlier item (uniqueItems)"),
+            ("address.zip", "length 1 is below minLength 5"),
+            ("previous[1].zip", "length 6 is above maxLength 5"),
+            ("byName.home.zip", "length 0 is below minLength 5"),
+            ("contact.email", "length 25 is above maxLength 10"),
+        ]
+    );
+    assert!(violations.to_string().starts_with("username: length 2 is below minLength 3; age: "), "{violations}");
+    // Nested types validate on their own too; `pattern` is not checked.
+    assert!(Address { zip: "abcde".into() }.validate().is_ok());
+    assert!(SignupContact::Phone(validation::types::Phone { phone: String::new() }).validate().is_ok());
+}
+
+const FALLBACKS: &str = r#"openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        mixed: {enum: [1, "a"]}
+        floats: {enum: [0.5, 1.5]}
+        untypedStrings: {enum: [a, b]}
+        anything: {}
+        described: {description: any value}
+        map: {type: object}
+        items: {type: array}
+        open: {type: object, additionalProperties: true}
+"#;
+
+#[test]
+fn value_fallbacks_warn_with_their_pointer_and_free_form_schemas_do_not() {
+    let (types, _, warnings) = generate_types(FALLBACKS, Default::default());
+    let found: Vec<(&str, &str)> = warnings.iter().map(|w| (w.code, w.pointer.as_str())).collect();
+    assert_eq!(
+        found,
+        [
+            ("W0032", "#/components/schemas/Thing/properties/mixed"),
+            ("W0032", "#/components/schemas/Thing/properties/floats"),
+        ],
+        "{warnings:#?}"
+    );
+    assert!(warnings[0].message.contains("`enum` of 1, \"a\""), "{}", warnings[0].message);
+    // An untyped enum of strings is a string enum, not a fallback.
+    assert!(types.contains("pub untyped_strings: Option<ThingUntypedStrings>,"), "{types}");
+    assert!(types.contains("pub anything: Option<serde_json::Value>,"), "{types}");
 }

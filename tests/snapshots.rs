@@ -77,3 +77,18 @@ fn fixture_schemas_enums() {
 fn fixture_schemas_discriminator() {
     assert_files("schemas_discriminator", &fixture("schemas/discriminator"));
 }
+
+#[test]
+fn fixture_schemas_formats() {
+    assert_files("schemas_formats", &fixture("schemas/formats"));
+}
+
+#[test]
+fn fixture_schemas_defaults() {
+    assert_files("schemas_defaults", &fixture("schemas/defaults"));
+}
+
+#[test]
+fn fixture_schemas_validation() {
+    assert_files("schemas_validation", &fixture("schemas/validation"));
+}

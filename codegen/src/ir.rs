@@ -44,9 +44,11 @@ pub struct Docs {
     pub example: Option<Value>,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// Further paragraphs: what a kept-as-string `format` holds, `readOnly`/`writeOnly`.
+    pub notes: Vec<String>,
 }
 
-/// Validation keywords, carried into docs (and, later, generated checks).
+/// Validation keywords, carried into docs and the generated `validate()` methods.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Constraints {
     /// `minLength`.
@@ -63,6 +65,10 @@ pub struct Constraints {
     pub min_items: Option<usize>,
     /// `maxItems`.
     pub max_items: Option<usize>,
+    /// `multipleOf`.
+    pub multiple_of: Option<f64>,
+    /// `uniqueItems: true`.
+    pub unique_items: bool,
 }
 
 impl Constraints {
@@ -168,6 +174,8 @@ pub struct Field {
     pub docs: Docs,
     /// Validation keywords.
     pub constraints: Constraints,
+    /// `default:`: an absent property decodes as this value (when the emitter can write it).
+    pub default: Option<Value>,
 }
 
 /// One value of a string enum.
@@ -217,6 +225,8 @@ pub enum Primitive {
     DateTime,
     /// `string` with `format: date` (chrono).
     Date,
+    /// `string` with `format: uuid` (the uuid crate).
+    Uuid,
 }
 
 /// Where a parameter goes.

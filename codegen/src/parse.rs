@@ -2,11 +2,16 @@
 
 use crate::diagnostics::{child, escape_token, Diagnostic};
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use serde_json::Value;
 use serde_path_to_error::Segment;
 
 /// Deserializes the document; a failure names the deepest JSON pointer that explains it.
 pub fn parse(document: &Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
+    // Valid documents take the fast path; tracking the path only pays when there is an error.
+    if let Ok(spec) = openapiv3::OpenAPI::deserialize(document) {
+        return Ok(spec);
+    }
     try_parse::<openapiv3::OpenAPI>(document, "#").map_err(|(pointer, message)| {
         // openapiv3 buffers untagged and flattened parts, which hides where serde failed;
         // parsing the parts one by one finds the precise place.

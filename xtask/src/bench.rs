@@ -37,6 +37,10 @@ pub struct BenchArgs {
     /// Skip `cargo progenitor` even when it is installed.
     #[arg(long)]
     no_progenitor: bool,
+    /// Instead of the corpus, synthetic specs of 250 to 4,000 schemas (and as many operations),
+    /// to show how the cost grows with size.
+    #[arg(long, conflicts_with = "compile")]
+    scaling: bool,
     /// Measure `cargo check` of generated crates instead of generation.
     #[arg(long)]
     compile: bool,
@@ -170,17 +174,23 @@ struct StageTimes {
 }
 
 fn generation(root: &Path, args: &BenchArgs) -> Result<ExitCode> {
-    let corpus = root.join("../shared/corpus");
-    let specs = manifest_specs(&corpus)?;
+    let (dir, specs) = if args.scaling {
+        let dir = root.join("target/bench/scaling");
+        (dir.clone(), write_synthetic(&dir)?)
+    } else {
+        let corpus = root.join("../shared/corpus");
+        let specs = manifest_specs(&corpus)?;
+        (corpus, specs)
+    };
     let specs: Vec<String> =
         specs.into_iter().filter(|s| args.filter.as_deref().is_none_or(|f| s.contains(f))).collect();
     if specs.is_empty() {
-        bail!("no corpus spec matches");
+        bail!("no spec matches");
     }
     let mut rows = Vec::new();
     for spec in &specs {
         eprintln!("bench: {spec}");
-        rows.push(bench_spec(&corpus.join(spec), spec, args)?);
+        rows.push(bench_spec(&dir.join(spec), spec, args)?);
     }
 
     println!("Generation ({} runs after a warm-up; release build; ms):\n", args.runs);
@@ -218,13 +228,15 @@ fn generation(root: &Path, args: &BenchArgs) -> Result<ExitCode> {
             "\nStages (median ms; load = read + parse text + bundle; emit = tag features + types + client; \
              other = generation minus the stages):\n"
         );
-        println!("| spec | load | normalise | parse | lower | emit | format | other | µs per KB |");
-        println!("|---|---|---|---|---|---|---|---|---|");
+        println!(
+            "| spec | load | normalise | parse | lower | emit | format | other | µs per KB | µs per operation + type |"
+        );
+        println!("|---|---|---|---|---|---|---|---|---|---|");
         for r in &rows {
             let (Some(s), Ok(g)) = (&r.stages, &r.generate) else { continue };
             let sum = s.load + s.normalise + s.parse + s.lower + s.emit + s.format;
             println!(
-                "| {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.0} |",
+                "| {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.0} | {:.0} |",
                 r.spec,
                 s.load,
                 s.normalise,
@@ -234,11 +246,12 @@ fn generation(root: &Path, args: &BenchArgs) -> Result<ExitCode> {
                 s.format,
                 (g.median - sum).max(0.0),
                 g.median * 1000.0 / r.kb.max(1.0),
+                g.median * 1000.0 / (r.operations + r.types).max(1) as f64,
             );
         }
     }
 
-    if !args.no_progenitor {
+    if !args.no_progenitor && !args.scaling {
         progenitor(root, &rows)?;
     }
     Ok(ExitCode::SUCCESS)
@@ -325,6 +338,85 @@ fn stage_times(path: &Path, runs: usize) -> Option<StageTimes> {
     }
     let [load, normalise, parse, lower, emit, format] = samples.map(|s| stats(s).median);
     Some(StageTimes { load, normalise, parse, lower, emit, format })
+}
+
+/// Schema counts of the `--scaling` specs.
+const SCALING_SIZES: &[usize] = &[250, 500, 1000, 2000, 4000];
+
+/// Writes the `--scaling` specs into `dir`; returns their file names.
+fn write_synthetic(dir: &Path) -> Result<Vec<String>> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    SCALING_SIZES
+        .iter()
+        .map(|&n| {
+            let name = format!("synthetic-{n:04}.json");
+            let text = serde_json::to_string_pretty(&synthetic(n))?;
+            std::fs::write(dir.join(&name), text).with_context(|| format!("writing {name}"))?;
+            Ok(name)
+        })
+        .collect()
+}
+
+/// A 3.0 spec with `n` schemas that refer to each other (fields, arrays, an inline object that
+/// becomes a named type, an enum) and `n` operations over 20 tags; every fourth path has no
+/// operationId, so there are warnings with pointers and lines to find, as in vendor specs.
+fn synthetic(n: usize) -> serde_json::Value {
+    use serde_json::json;
+    let model = |i: usize| json!({ "$ref": format!("#/components/schemas/Model{}", i % n) });
+    let schemas: serde_json::Map<String, serde_json::Value> = (0..n)
+        .map(|i| {
+            let schema = json!({
+                "type": "object",
+                "description": format!("Model number {i}."),
+                "required": ["id", "name"],
+                "properties": {
+                    "id": { "type": "integer", "format": "int64" },
+                    "name": { "type": "string" },
+                    "created_at": { "type": "string", "format": "date-time" },
+                    "status": { "type": "string", "enum": ["active", "inactive", "deleted"] },
+                    "parent": model(i * 7 + 1),
+                    "children": { "type": "array", "items": model(i * 13 + 5) },
+                    "meta": { "type": "object", "properties": { "note": { "type": "string" }, "owner": model(i + 3) } },
+                    "labels": { "type": "array", "items": { "type": "string" } },
+                },
+            });
+            (format!("Model{i}"), schema)
+        })
+        .collect();
+    let mut paths = serde_json::Map::new();
+    for j in 0..n / 2 {
+        let tag = format!("tag{}", j % 20);
+        let mut get = json!({
+            "tags": [tag],
+            "summary": format!("Get thing {j}."),
+            "parameters": [
+                { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } },
+                { "name": "limit", "in": "query", "schema": { "type": "integer" } },
+            ],
+            "responses": {
+                "200": { "description": "ok", "content": { "application/json": { "schema": model(j * 2) } } },
+                "404": { "description": "not found" },
+            },
+        });
+        if j % 4 != 0 {
+            get["operationId"] = json!(format!("getThing{j}"));
+        }
+        let post = json!({
+            "operationId": format!("createThing{j}"),
+            "tags": [tag],
+            "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": model(j * 2 + 1) } } },
+            "responses": { "201": { "description": "created", "content": { "application/json": { "schema": model(j * 2 + 1) } } } },
+        });
+        paths.insert(format!("/things{j}/{{id}}"), json!({ "get": get, "post": post }));
+    }
+    json!({
+        "openapi": "3.0.3",
+        "info": { "title": format!("Synthetic {n}"), "version": "1.0.0" },
+        "servers": [{ "url": "https://example.com" }],
+        "paths": paths,
+        "components": { "schemas": schemas },
+    })
 }
 
 /// Peak RSS of generating `path` once, in a fresh process so that specs do not share a high-water mark.

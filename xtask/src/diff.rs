@@ -107,6 +107,8 @@ impl SpecsAtRevision {
             bail!("`{revision}` is not a git revision");
         }
         let dir = std::env::temp_dir().join(format!("xtask-diff-{}", std::process::id()));
+        // A leftover of an earlier run with the same process id would add files to `specs/`.
+        let _ = std::fs::remove_dir_all(&dir);
         let checkout = Self { dir };
         let listing = git(root, &["ls-tree", "-r", "-z", "--name-only", revision, "--", workspace::SPECS_DIR])?;
         let files: Vec<&[u8]> = listing.split(|&b| b == 0).filter(|name| !name.is_empty()).collect();

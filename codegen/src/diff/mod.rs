@@ -17,7 +17,10 @@
 //! - an enum value removed (from a request type the server no longer accepts it; from a
 //!   response-only type the server no longer sends it, but its variant is gone either way);
 //! - a variant of a `oneOf` without discriminator added or removed (no fallback variant);
-//! - a method gaining or losing its `params` or `body` argument;
+//! - a method gaining or losing its `params` or `body` argument, or a companion item losing a
+//!   member: a `<Method>Error` typed error, a `<Method>Headers` field (or the `_with_headers`
+//!   twin), a `<Method>Content` media type, a `<Method>Success` variant (these have no fallback,
+//!   so adding one breaks too), the `_download` twin;
 //! - an auth requirement added (a credential that sufficed no longer does);
 //! - a type losing its `Serialize` or `Deserialize` derive (the emitter derives only what
 //!   requests and responses need);
@@ -27,8 +30,10 @@
 //!
 //! [`Impact::Compatible`]: additions: an operation, an optional parameter, an optional request
 //! field, any response field, a string or integer enum value (every generated enum has an
-//! `Unknown` fallback), a variant of a discriminated `oneOf` (it has a fallback too), a type, a
-//! security scheme, a feature, a serde derive; an operation deprecated.
+//! `Unknown` fallback), a variant of a discriminated `oneOf` (it has a fallback too), a typed
+//! error (an undocumented status already decodes to `None`), a response header, a request media
+//! type, a `_download` twin, a type, a security scheme, a feature, a serde derive; an operation
+//! deprecated.
 //!
 //! [`Impact::NoApiChange`]: the spec changed but no Rust signature did: docs (descriptions,
 //! examples, constraints), the default server, a parameter moved between query, header and cookie
@@ -42,11 +47,22 @@
 //!
 //! Matching by name means a rename is a removal plus an addition; the report then names the
 //! successor (an operation now at the same method and path, a type now at the same pointer).
+//!
+//! # Limits
+//!
+//! The comparison mirrors what `emit` generates from the model (field and argument types, serde
+//! derives, tag gates, companion items); a change to the emitter needs the same change here. Not
+//! compared: the `_stream` pager the emitter adds where it detects pagination (only an
+//! `x-pagination` change is reported, as unclassified), the `mock` feature's server, whether a
+//! type has a `validate()` method (a type that loses its last constraint loses it; constraint
+//! changes are reported as docs), and changes of the generator itself (both models are lowered by
+//! the current one).
 
 mod operations;
 mod report;
 mod rust;
 mod sources;
+mod surface;
 mod types;
 
 pub use report::{next_version, Bump, InvalidVersion, Report, Version};
@@ -188,6 +204,28 @@ pub enum ChangeKind {
     SerdeImplAdded,
     /// A type no longer derives `Serialize` or `Deserialize`.
     SerdeImplRemoved,
+    /// A variant added to an operation's `<Method>Error` enum of typed error bodies.
+    ErrorVariantAdded,
+    /// A variant removed from an operation's `<Method>Error` enum.
+    ErrorVariantRemoved,
+    /// A variant of an operation's `<Method>Error` enum holds another type.
+    ErrorVariantChanged,
+    /// A declared success header added (or the `<method>_with_headers` twin with it).
+    ResponseHeaderAdded,
+    /// A declared success header removed (or the `<method>_with_headers` twin with the last).
+    ResponseHeaderRemoved,
+    /// A declared success header's field name or type changed.
+    ResponseHeaderChanged,
+    /// A media type added to an operation's `<Method>Content` body enum.
+    BodyMediaTypeAdded,
+    /// A media type removed from an operation's `<Method>Content` body enum.
+    BodyMediaTypeRemoved,
+    /// A media type of an operation's `<Method>Content` body enum holds another type.
+    BodyMediaTypeChanged,
+    /// A `<method>_download` twin added (the success body became binary).
+    DownloadMethodAdded,
+    /// A `<method>_download` twin removed.
+    DownloadMethodRemoved,
     /// A change in a part of the model this report does not classify yet (breaking, to be safe).
     Unclassified,
 }
@@ -237,10 +275,14 @@ pub enum Member {
     Response,
     /// A struct field, by wire name.
     Field(String),
-    /// A string enum value, by wire value.
+    /// A string or integer enum value, by wire value.
     Value(String),
     /// A `oneOf`/`anyOf` variant, by Rust name.
     Variant(String),
+    /// A variant of the operation's typed error enum, by Rust name (`Status404`).
+    Error(String),
+    /// A declared response header, by wire name.
+    Header(String),
 }
 
 /// What a change is about: operation id or type name, and the member within it.
@@ -280,6 +322,8 @@ impl fmt::Display for Subject {
             Some(Member::Field(name)) => write!(f, ", field `{name}`"),
             Some(Member::Value(value)) => write!(f, ", value `{value}`"),
             Some(Member::Variant(name)) => write!(f, ", variant `{name}`"),
+            Some(Member::Error(name)) => write!(f, ", error `{name}`"),
+            Some(Member::Header(name)) => write!(f, ", header `{name}`"),
         }
     }
 }
@@ -413,6 +457,9 @@ fn docs_difference(old: &crate::ir::Docs, new: &crate::ir::Docs) -> Vec<&'static
     }
     if old.deprecated != new.deprecated {
         parts.push(if new.deprecated { "deprecation note added" } else { "deprecation note removed" });
+    }
+    if parts.is_empty() && old != new {
+        parts.push("notes");
     }
     parts
 }

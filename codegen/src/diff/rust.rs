@@ -1,7 +1,7 @@
-//! The Rust types the emitter gives fields, parameters, bodies and return values, as text, so
+//! The Rust types the emitter gives fields and parameters, as text, so
 //! changes are compared (and explained) in the terms users of the crate see.
 
-use crate::ir::{BodyKind, Field, Param, ParamLocation, Primitive, Success, TypeRef};
+use crate::ir::{Field, Param, ParamLocation, Primitive, TypeRef};
 
 /// The Rust type of a type reference, as written inside the `types` module.
 pub(super) fn type_text(ty: &TypeRef) -> String {
@@ -26,18 +26,20 @@ fn primitive_text(primitive: Primitive) -> &'static str {
         Primitive::F64 => "f64",
         Primitive::DateTime => "chrono::DateTime<chrono::Utc>",
         Primitive::Date => "chrono::NaiveDate",
+        Primitive::Uuid => "uuid::Uuid",
     }
 }
 
-/// A struct field's type: `Option` when not required or nullable, `Box` where a cycle needs it.
+/// A struct field's type: `Option` when not required or nullable, `Nullable` when both (absent
+/// and `null` differ), `Box` where a cycle needs it.
 pub(super) fn field_text(field: &Field) -> String {
-    wrapped(&field.ty, field.required, field.boxed)
+    wrapped(&field.ty, field.required, field.boxed, true)
 }
 
 /// A parameter's type: the argument type for path parameters, the params struct field otherwise.
 pub(super) fn param_text(param: &Param) -> String {
     if param.location != ParamLocation::Path {
-        return wrapped(&param.ty, param.required, false);
+        return wrapped(&param.ty, param.required, false, false);
     }
     match &param.ty {
         TypeRef::Primitive(Primitive::String) => "&str".to_owned(),
@@ -46,7 +48,7 @@ pub(super) fn param_text(param: &Param) -> String {
     }
 }
 
-fn wrapped(ty: &TypeRef, required: bool, boxed: bool) -> String {
+fn wrapped(ty: &TypeRef, required: bool, boxed: bool, absent_vs_null: bool) -> String {
     let (inner, nullable) = match ty {
         TypeRef::Nullable(inner) => (inner.as_ref(), true),
         other => (other, false),
@@ -55,47 +57,18 @@ fn wrapped(ty: &TypeRef, required: bool, boxed: bool) -> String {
     if boxed {
         text = format!("Box<{text}>");
     }
-    if nullable || !required {
+    if nullable && !required && absent_vs_null {
+        text = format!("Nullable<{text}>");
+    } else if nullable || !required {
         text = format!("Option<{text}>");
     }
     text
 }
 
-/// The `body` argument's type.
-pub(super) fn body_text(kind: &BodyKind, required: bool) -> String {
-    let arg = match kind {
-        BodyKind::Json(TypeRef::Primitive(Primitive::String)) => "&str".to_owned(),
-        BodyKind::Json(TypeRef::Array(item)) => format!("&[{}]", type_text(item)),
-        BodyKind::Json(other) => format!("&{}", type_text(other)),
-        BodyKind::Text => "impl Into<String>".to_owned(),
-        BodyKind::Binary => "impl Into<Bytes>".to_owned(),
-    };
-    if required {
-        arg
-    } else {
-        format!("Option<{arg}>")
-    }
-}
-
-/// What a successful call returns.
-pub(super) fn return_text(success: &Success) -> String {
-    let Success::Body { kind, empty_statuses, .. } = success else { return "()".to_owned() };
-    let body = match kind {
-        BodyKind::Json(ty) => type_text(ty),
-        BodyKind::Text => "String".to_owned(),
-        BodyKind::Binary => "Bytes".to_owned(),
-    };
-    if empty_statuses.is_empty() {
-        body
-    } else {
-        format!("Option<{body}>")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{Docs, StatusMatch};
+    use crate::ir::Docs;
 
     fn field(ty: TypeRef, required: bool, boxed: bool) -> Field {
         Field {
@@ -106,6 +79,7 @@ mod tests {
             boxed,
             docs: Docs::default(),
             constraints: Default::default(),
+            default: None,
         }
     }
 
@@ -114,21 +88,11 @@ mod tests {
         let string = TypeRef::Primitive(Primitive::String);
         assert_eq!(field_text(&field(string.clone(), true, false)), "String");
         assert_eq!(field_text(&field(string.clone(), false, false)), "Option<String>");
-        assert_eq!(field_text(&field(TypeRef::Nullable(Box::new(string.clone())), true, false)), "Option<String>");
+        let nullable = TypeRef::Nullable(Box::new(string.clone()));
+        assert_eq!(field_text(&field(nullable.clone(), true, false)), "Option<String>");
+        assert_eq!(field_text(&field(nullable, false, false)), "Nullable<String>");
         assert_eq!(field_text(&field(TypeRef::Named("Node".into()), false, true)), "Option<Box<Node>>");
         let map = TypeRef::Map(Box::new(TypeRef::Array(Box::new(string))));
         assert_eq!(field_text(&field(map, true, false)), "BTreeMap<String, Vec<String>>");
-    }
-
-    #[test]
-    fn return_types_follow_the_emitter() {
-        assert_eq!(return_text(&Success::Empty), "()");
-        let body = Success::Body {
-            statuses: vec![StatusMatch::Code(200)],
-            empty_statuses: vec![StatusMatch::Code(204)],
-            kind: BodyKind::Json(TypeRef::Named("Pet".into())),
-        };
-        assert_eq!(return_text(&body), "Option<Pet>");
-        assert_eq!(body_text(&BodyKind::Json(TypeRef::Named("Pet".into())), false), "Option<&Pet>");
     }
 }

@@ -344,11 +344,17 @@ impl TypePair<'_> {
             self.push(changes, kind, impact, member(), reason, at());
         }
         let mut parts = docs_difference(&before.docs, &after.docs);
+        let mut effects = vec!["docs"];
         if before.constraints != after.constraints {
             parts.push("constraints");
+            effects.push("`validate()`");
+        }
+        if before.default != after.default {
+            parts.push("default value");
+            effects.push("the value an absent property decodes to");
         }
         if !parts.is_empty() {
-            let reason = format!("{} changed: only docs change", parts.join(", "));
+            let reason = format!("{} changed: only {} change", parts.join(", "), effects.join(" and "));
             self.push(changes, ChangeKind::DocsChanged, Impact::NoApiChange, member(), reason, at());
         }
     }

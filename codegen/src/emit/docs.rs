@@ -14,6 +14,26 @@ pub fn attrs_with_constraints(docs: &Docs, constraints: &Constraints) -> TokenSt
     lines_to_attrs(&lines(docs, Some(constraints)))
 }
 
+/// The text of a `default:` note: the value, inline when it is short.
+pub fn default_text(value: &serde_json::Value, applied: bool) -> String {
+    let shown = match value {
+        serde_json::Value::String(s) if !s.contains('`') && !s.contains('\n') => format!("`{s:?}`"),
+        other => {
+            let compact = other.to_string();
+            if compact.contains('`') || compact.len() > 80 {
+                "(see the spec)".to_owned()
+            } else {
+                format!("`{compact}`")
+            }
+        }
+    };
+    if applied {
+        format!("Default: {shown}; an absent value decodes as this.")
+    } else {
+        format!("Default: {shown} (not applied when decoding: an absent value stays absent).")
+    }
+}
+
 /// Doc attributes for free-form paragraphs.
 pub fn paragraphs<S: AsRef<str>>(paragraphs: &[S]) -> TokenStream {
     lines_to_attrs(&join_paragraphs(paragraphs))
@@ -62,6 +82,7 @@ fn lines(docs: &Docs, constraints: Option<&Constraints>) -> Vec<String> {
     if let Some(constraints) = constraints.filter(|c| !c.is_empty()) {
         parts.push(constraint_text(constraints));
     }
+    parts.extend(docs.notes.iter().cloned());
     if let Some(example) = &docs.example {
         parts.push(example_text(example));
     }
@@ -114,6 +135,12 @@ fn constraint_text(c: &Constraints) -> String {
         (None, Some(max)) => rules.push(format!("at most {max} items")),
         (None, None) => {}
     }
+    if let Some(multiple) = c.multiple_of {
+        rules.push(format!("a multiple of {multiple}"));
+    }
+    if c.unique_items {
+        rules.push("unique items (a `Vec`: duplicates are not removed on decode)".to_owned());
+    }
     if let Some(pattern) = &c.pattern {
         let ticks = if pattern.contains('`') { "``" } else { "`" };
         rules.push(format!("pattern {ticks}{pattern}{ticks}"));
@@ -132,6 +159,7 @@ mod tests {
             description: Some("New account name".into()),
             example: Some(serde_json::json!("Acme")),
             deprecated: false,
+            notes: Vec::new(),
         };
         let constraints = Constraints { min_length: Some(1), max_length: Some(255), ..Default::default() };
         assert_eq!(

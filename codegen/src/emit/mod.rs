@@ -168,7 +168,8 @@ pub fn cargo_toml(
     layout: Layout,
     apis: &[EmitApi<'_>],
 ) -> String {
-    let needs_chrono: Vec<bool> = apis.iter().map(|a| api_uses_chrono(a.api)).collect();
+    let needs_chrono: Vec<bool> = apis.iter().map(|a| api_uses(a.api, uses_chrono)).collect();
+    let needs_uuid: Vec<bool> = apis.iter().map(|a| api_uses(a.api, rust_type::uses_uuid)).collect();
     let chrono_optional = layout == Layout::Modules;
     let mut out = format!(
         "{header}\n[package]\nname = \"{package}\"\nversion = \"{version}\"\nedition = \"2021\"\n\
@@ -191,9 +192,12 @@ pub fn cargo_toml(
     if layout == Layout::Modules {
         let defaults: Vec<String> = apis.iter().map(|a| format!("{:?}", a.module)).collect();
         out.push_str(&format!("\n[features]\ndefault = [{}]\n", defaults.join(", ")));
-        for (a, chrono) in apis.iter().zip(&needs_chrono) {
-            let deps = if *chrono { "\"dep:chrono\"" } else { "" };
-            out.push_str(&format!("{} = [{deps}]\n", a.module));
+        for ((a, chrono), uuid) in apis.iter().zip(&needs_chrono).zip(&needs_uuid) {
+            let deps: Vec<&str> = [(*chrono, "\"dep:chrono\""), (*uuid, "\"dep:uuid\"")]
+                .into_iter()
+                .filter_map(|(needed, dep)| needed.then_some(dep))
+                .collect();
+            out.push_str(&format!("{} = [{}]\n", a.module, deps.join(", ")));
         }
         out.push_str(MOCK_FEATURE);
     }
@@ -210,31 +214,30 @@ pub fn cargo_toml(
          reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\", \"stream\"] }\n\
          serde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\nserde_path_to_error = \"0.1\"\nthiserror = \"2\"\n\
          tokio = { version = \"1\", features = [\"time\"] }\n\
-         tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }\n\
-         wiremock = { version = \"0.6\", optional = true }\n",
+         tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }\n",
     );
+    if needs_uuid.iter().any(|u| *u) {
+        let optional = if chrono_optional { ", optional = true" } else { "" };
+        out.push_str(&format!("uuid = {{ version = \"1\", features = [\"serde\"]{optional} }}\n"));
+    }
+    out.push_str("wiremock = { version = \"0.6\", optional = true }\n");
     if layout == Layout::Standalone {
         out.push_str("\n# A crate of its own, even when generated inside another workspace.\n[workspace]\n");
     }
     out
 }
 
-fn api_uses_chrono(api: &Api) -> bool {
-    use crate::ir::TypeKind;
-    let in_types = api.types.iter().any(|t| match &t.kind {
-        TypeKind::Struct { fields, additional } => {
-            fields.iter().any(|f| uses_chrono(&f.ty)) || additional.as_ref().is_some_and(uses_chrono)
-        }
-        TypeKind::Params { fields } => fields.iter().any(|f| uses_chrono(&f.ty)),
-        TypeKind::Untagged { variants } => variants.iter().any(|(_, t)| uses_chrono(t)),
-        TypeKind::Alias { target } => uses_chrono(target),
-        TypeKind::StringEnum { .. } | TypeKind::IntegerEnum { .. } => false,
-        TypeKind::Tagged { variants, .. } => variants.iter().any(|v| uses_chrono(&v.ty)),
-    });
+/// Whether any type or operation of `api` has a type for which `uses` holds (chrono, uuid).
+fn api_uses(api: &Api, uses: fn(&crate::ir::TypeRef) -> bool) -> bool {
+    let in_types = api.types.iter().any(|t| t.kind.type_refs().into_iter().any(uses));
     let in_ops = api.operations.iter().any(|op| {
-        op.params.iter().any(|p| uses_chrono(&p.ty))
-            || matches!(&op.body, Some(crate::ir::RequestBody { kind: crate::ir::BodyKind::Json(t), .. }) if uses_chrono(t))
-            || matches!(&op.success, crate::ir::Success::Body { kind: crate::ir::BodyKind::Json(t), .. } if uses_chrono(t))
+        op.params.iter().any(|p| uses(&p.ty))
+            || matches!(&op.body, Some(crate::ir::RequestBody { kind: crate::ir::BodyKind::Json(t), .. }) if uses(t))
+            || matches!(&op.success, crate::ir::Success::Body { kind: crate::ir::BodyKind::Json(t), .. } if uses(t))
+            || op.responses.iter().any(|r| {
+                matches!(&r.body, Some(crate::ir::BodyKind::Json(t)) if uses(t))
+                    || r.headers.iter().any(|h| uses(&h.ty))
+            })
     });
     in_types || in_ops
 }

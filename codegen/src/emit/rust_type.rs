@@ -59,14 +59,24 @@ fn primitive(p: Primitive) -> TokenStream {
         Primitive::F64 => quote!(f64),
         Primitive::DateTime => quote!(chrono::DateTime<chrono::Utc>),
         Primitive::Date => quote!(chrono::NaiveDate),
+        Primitive::Uuid => quote!(uuid::Uuid),
     }
 }
 
 /// Whether `ty` needs the chrono crate.
 pub fn uses_chrono(ty: &TypeRef) -> bool {
+    uses_primitive(ty, &|p| matches!(p, Primitive::DateTime | Primitive::Date))
+}
+
+/// Whether `ty` needs the uuid crate.
+pub fn uses_uuid(ty: &TypeRef) -> bool {
+    uses_primitive(ty, &|p| p == Primitive::Uuid)
+}
+
+fn uses_primitive(ty: &TypeRef, wanted: &dyn Fn(Primitive) -> bool) -> bool {
     match ty {
-        TypeRef::Primitive(p) => matches!(p, Primitive::DateTime | Primitive::Date),
-        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => uses_chrono(inner),
+        TypeRef::Primitive(p) => wanted(*p),
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => uses_primitive(inner, wanted),
         TypeRef::Named(_) | TypeRef::Any | TypeRef::Object => false,
     }
 }

@@ -7,6 +7,8 @@ use crate::ir::{
     reachable_types, Api, BodyKind, EnumVariant, Field, IntegerVariant, Primitive, Success, TaggedVariant, TypeDef,
     TypeKind, TypeRef,
 };
+use crate::naming::{value_name, Namespace};
+use proc_macro2::Literal;
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::{HashMap, HashSet};
@@ -15,10 +17,17 @@ use std::collections::{HashMap, HashSet};
 pub fn module(api: &Api, features: &TagFeatures) -> TokenStream {
     let no_eq = types_without_eq(&api.types);
     let directions = SerdeDirections::of(api);
-    let items = api.types.iter().map(|def| {
+    let mut ctx = Context::new(&api.types);
+    let mut items = Vec::new();
+    for def in &api.types {
         let serde = directions.of_type(&def.name);
-        type_def(def, &no_eq, &features.type_cfg(&def.name), serde)
-    });
+        let cfg = features.type_cfg(&def.name);
+        items.push(type_def(def, &no_eq, &cfg, serde, &mut ctx));
+        // Only what requests send: responses are decoded leniently and never checked.
+        if serde.ser {
+            items.push(validate_impl(def, &cfg, &ctx));
+        }
+    }
     quote! {
         //! Request, response and parameter types.
 
@@ -26,7 +35,13 @@ pub fn module(api: &Api, features: &TagFeatures) -> TokenStream {
     }
 }
 
-fn type_def(def: &TypeDef, no_eq: &HashSet<&str>, cfg: &TokenStream, directions: Serde) -> TokenStream {
+fn type_def(
+    def: &TypeDef,
+    no_eq: &HashSet<&str>,
+    cfg: &TokenStream,
+    directions: Serde,
+    ctx: &mut Context<'_>,
+) -> TokenStream {
     let serde = &directions.derives();
     let mock = directions.mock_serialize();
     let doc = docs::attrs(&def.docs);
@@ -37,7 +52,24 @@ fn type_def(def: &TypeDef, no_eq: &HashSet<&str>, cfg: &TokenStream, directions:
     match &def.kind {
         TypeKind::Struct { fields, additional } => {
             let default = if fields.iter().all(|f| !f.required) { quote!(Default,) } else { quote!() };
-            let mut field_tokens: Vec<TokenStream> = fields.iter().map(serde_field).collect();
+            let mut default_fns = Vec::new();
+            let mut field_tokens: Vec<TokenStream> = fields
+                .iter()
+                .map(|field| {
+                    let default = field_default(&def.name, field, directions.de, ctx);
+                    if let Some((name, _, body)) = default.as_ref().filter(|(name, _, _)| !name.is_empty()) {
+                        let fn_name = ident(name);
+                        let ty = field_type(field, true);
+                        default_fns.push(quote! {
+                            #cfg
+                            fn #fn_name() -> #ty {
+                                #body
+                            }
+                        });
+                    }
+                    serde_field(field, default.as_ref().map(|(name, note, _)| (name.as_str(), note.as_str())))
+                })
+                .collect();
             if let Some(extra) = additional {
                 let value = rust_type(extra, Scope::Types);
                 let extra_name = ident(&extra_field_name(fields));
@@ -53,6 +85,8 @@ fn type_def(def: &TypeDef, no_eq: &HashSet<&str>, cfg: &TokenStream, directions:
                 pub struct #name {
                     #(#field_tokens)*
                 }
+
+                #(#default_fns)*
             }
         }
         TypeKind::Params { fields } => {
@@ -329,8 +363,14 @@ fn tagged(
     }
 }
 
-fn serde_field(field: &Field) -> TokenStream {
-    let doc = docs::attrs_with_constraints(&field.docs, &field.constraints);
+/// A struct field; `default` is the name of the function giving its spec default, and the note
+/// saying so (or that the default is not applied).
+fn serde_field(field: &Field, default: Option<(&str, &str)>) -> TokenStream {
+    let mut docs = field.docs.clone();
+    if let Some((_, note)) = default {
+        docs.notes.push(note.to_owned());
+    }
+    let doc = docs::attrs_with_constraints(&docs, &field.constraints);
     let name = ident(&field.name);
     let ty = field_type(field, true);
     let mut serde_args = Vec::new();
@@ -339,8 +379,10 @@ fn serde_field(field: &Field) -> TokenStream {
         serde_args.push(quote!(rename = #wire));
     }
     let nullable = matches!(field.ty, TypeRef::Nullable(_));
-    if !field.required || nullable {
-        serde_args.push(quote!(default));
+    match default {
+        Some((function, _)) if !function.is_empty() => serde_args.push(quote!(default = #function)),
+        _ if !field.required || nullable => serde_args.push(quote!(default)),
+        _ => {}
     }
     if !field.required && nullable {
         serde_args.push(quote!(skip_serializing_if = "crate::runtime::Nullable::is_absent"));
@@ -484,4 +526,373 @@ impl Serde {
             _ => quote!(serde::Serialize, serde::Deserialize),
         }
     }
+}
+
+/// What the emitter needs to know about other types: defaults name enum variants and follow
+/// aliases; `validate()` recurses into the types that have one.
+struct Context<'a> {
+    by_name: HashMap<&'a str, &'a TypeDef>,
+    /// Types that get a `validate()`: constrained fields, or values inside that have one.
+    validated: HashSet<&'a str>,
+    /// Names of the `default_*` functions, unique in the module.
+    default_fns: Namespace,
+}
+
+/// Alias chains longer than this are not followed (they would not compile anyway).
+const MAX_ALIAS_DEPTH: usize = 16;
+
+impl<'a> Context<'a> {
+    fn new(types: &'a [TypeDef]) -> Self {
+        let by_name: HashMap<&str, &TypeDef> = types.iter().map(|t| (t.name.as_str(), t)).collect();
+        let mut ctx = Self { by_name, validated: HashSet::new(), default_fns: Namespace::default() };
+        // To a fixed point: a type is validated when it has constrained fields or holds one that is.
+        loop {
+            let before = ctx.validated.len();
+            for def in types {
+                if ctx.validated.contains(def.name.as_str()) {
+                    continue;
+                }
+                let needed = match &def.kind {
+                    TypeKind::Struct { fields, additional } => {
+                        fields.iter().any(|f| ctx.own_checks(f).is_some() || ctx.reaches(&f.ty, 0))
+                            || additional.as_ref().is_some_and(|t| ctx.reaches(t, 0))
+                    }
+                    TypeKind::Untagged { .. } | TypeKind::Tagged { .. } => {
+                        def.kind.type_refs().into_iter().any(|t| ctx.reaches(t, 0))
+                    }
+                    _ => false,
+                };
+                if needed {
+                    ctx.validated.insert(def.name.as_str());
+                }
+            }
+            if ctx.validated.len() == before {
+                break ctx;
+            }
+        }
+    }
+
+    /// `ty` with aliases followed.
+    fn resolve<'t>(&'t self, ty: &'t TypeRef, depth: usize) -> &'t TypeRef {
+        match ty {
+            TypeRef::Named(name) if depth < MAX_ALIAS_DEPTH => match self.by_name.get(name.as_str()) {
+                Some(TypeDef { kind: TypeKind::Alias { target }, .. }) => self.resolve(target, depth + 1),
+                _ => ty,
+            },
+            _ => ty,
+        }
+    }
+
+    /// Whether a value of `ty` holds something with a `validate()`.
+    fn reaches(&self, ty: &TypeRef, depth: usize) -> bool {
+        if depth > MAX_ALIAS_DEPTH {
+            return false;
+        }
+        match self.resolve(ty, 0) {
+            TypeRef::Named(name) => self.validated.contains(name.as_str()),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => self.reaches(inner, depth + 1),
+            TypeRef::Primitive(_) | TypeRef::Any | TypeRef::Object => false,
+        }
+    }
+
+    /// The checks of a field's own constraints on its value (bound as `value`, path `here`).
+    fn own_checks(&self, field: &Field) -> Option<TokenStream> {
+        let c = &field.constraints;
+        let inner = match &field.ty {
+            TypeRef::Nullable(inner) => inner.as_ref(),
+            other => other,
+        };
+        let mut checks = Vec::new();
+        match self.resolve(inner, 0) {
+            TypeRef::Primitive(Primitive::String) if c.min_length.is_some() || c.max_length.is_some() => {
+                let (min, max) = (opt_usize(c.min_length), opt_usize(c.max_length));
+                checks.push(quote!(violations.length(&here, value, #min, #max);));
+            }
+            TypeRef::Primitive(p @ (Primitive::I32 | Primitive::I64 | Primitive::F32 | Primitive::F64))
+                if c.minimum.is_some() || c.maximum.is_some() || c.multiple_of.is_some() =>
+            {
+                let number = match p {
+                    Primitive::I64 => quote!(*value as f64),
+                    Primitive::F64 => quote!(*value),
+                    _ => quote!(f64::from(*value)),
+                };
+                let bound = |b: Option<(f64, bool)>| match b {
+                    Some((limit, exclusive)) => {
+                        let limit = Literal::f64_unsuffixed(limit);
+                        quote!(Some((#limit, #exclusive)))
+                    }
+                    None => quote!(None),
+                };
+                let (min, max) = (bound(c.minimum), bound(c.maximum));
+                let multiple = match c.multiple_of {
+                    Some(m) => {
+                        let m = Literal::f64_unsuffixed(m);
+                        quote!(Some(#m))
+                    }
+                    None => quote!(None),
+                };
+                checks.push(quote!(violations.number(&here, #number, #min, #max, #multiple);));
+            }
+            TypeRef::Array(_) => {
+                if c.min_items.is_some() || c.max_items.is_some() {
+                    let (min, max) = (opt_usize(c.min_items), opt_usize(c.max_items));
+                    checks.push(quote!(violations.items(&here, value.len(), #min, #max);));
+                }
+                if c.unique_items {
+                    checks.push(quote!(violations.unique(&here, value);));
+                }
+            }
+            _ => {}
+        }
+        (!checks.is_empty()).then(|| quote!(#(#checks)*))
+    }
+
+    /// Checks of the values inside `value` (an expression of type `&T` for `ty`) at `here` (a
+    /// `&str` expression) that have a `validate()`.
+    fn nested_checks(&self, ty: &TypeRef, value: TokenStream, here: TokenStream, depth: usize) -> Option<TokenStream> {
+        if depth > MAX_ALIAS_DEPTH {
+            return None;
+        }
+        match self.resolve(ty, 0) {
+            TypeRef::Named(name) if self.validated.contains(name.as_str()) => {
+                Some(quote!(#value.validate_at(#here, violations);))
+            }
+            TypeRef::Array(inner) => {
+                let check = self.nested_checks(inner, quote!(item), quote!(&here), depth + 1)?;
+                Some(quote! {
+                    for (i, item) in #value.iter().enumerate() {
+                        let here = crate::runtime::index_path(#here, i);
+                        #check
+                    }
+                })
+            }
+            TypeRef::Map(inner) => {
+                let check = self.nested_checks(inner, quote!(item), quote!(&here), depth + 1)?;
+                Some(quote! {
+                    for (key, item) in #value {
+                        let here = crate::runtime::field_path(#here, key);
+                        #check
+                    }
+                })
+            }
+            TypeRef::Nullable(inner) => {
+                let check = self.nested_checks(inner, quote!(item), here, depth + 1)?;
+                Some(quote! {
+                    if let Some(item) = #value {
+                        #check
+                    }
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// The Rust expression for `value` as a `ty`, when it is a literal the emitter can write.
+    fn default_value(&self, ty: &TypeRef, value: &serde_json::Value, depth: usize) -> Option<TokenStream> {
+        use serde_json::Value;
+        if depth > MAX_ALIAS_DEPTH {
+            return None;
+        }
+        Some(match (ty, value) {
+            (TypeRef::Primitive(Primitive::String), Value::String(s)) => quote!(#s.to_owned()),
+            (TypeRef::Primitive(Primitive::Bool), Value::Bool(b)) => quote!(#b),
+            (TypeRef::Primitive(Primitive::I32), Value::Number(n)) => {
+                let n = Literal::i32_unsuffixed(i32::try_from(n.as_i64()?).ok()?);
+                quote!(#n)
+            }
+            (TypeRef::Primitive(Primitive::I64), Value::Number(n)) => {
+                let n = Literal::i64_unsuffixed(n.as_i64()?);
+                quote!(#n)
+            }
+            (TypeRef::Primitive(Primitive::F32), Value::Number(n)) => {
+                let n = Literal::f32_unsuffixed(n.as_f64()? as f32);
+                quote!(#n)
+            }
+            (TypeRef::Primitive(Primitive::F64), Value::Number(n)) => {
+                let n = Literal::f64_unsuffixed(n.as_f64()?);
+                quote!(#n)
+            }
+            (TypeRef::Array(_), Value::Array(items)) if items.is_empty() => quote!(Vec::new()),
+            (TypeRef::Array(item), Value::Array(items)) => {
+                let items: Option<Vec<TokenStream>> =
+                    items.iter().map(|v| self.default_value(item, v, depth + 1)).collect();
+                let items = items?;
+                quote!(vec![#(#items),*])
+            }
+            (TypeRef::Map(_), Value::Object(map)) if map.is_empty() => quote!(std::collections::BTreeMap::new()),
+            (TypeRef::Object, Value::Object(map)) if map.is_empty() => quote!(serde_json::Map::new()),
+            (TypeRef::Named(name), _) => {
+                let def = self.by_name.get(name.as_str())?;
+                let type_ident = ident(name);
+                match (&def.kind, value) {
+                    (TypeKind::Alias { target }, _) => self.default_value(target, value, depth + 1)?,
+                    (TypeKind::StringEnum { variants }, Value::String(s)) => {
+                        match variants.iter().find(|v| v.wire_value == *s) {
+                            Some(v) => {
+                                let variant = ident(&v.name);
+                                quote!(#type_ident::#variant)
+                            }
+                            None => quote!(#type_ident::Unknown(#s.to_owned())),
+                        }
+                    }
+                    (TypeKind::IntegerEnum { variants }, Value::Number(n)) => {
+                        let n = n.as_i64()?;
+                        match variants.iter().find(|v| v.value == n) {
+                            Some(v) => {
+                                let variant = ident(&v.name);
+                                quote!(#type_ident::#variant)
+                            }
+                            None => quote!(#type_ident::Unknown(#n)),
+                        }
+                    }
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        })
+    }
+}
+
+fn opt_usize(value: Option<usize>) -> TokenStream {
+    match value {
+        Some(n) => {
+            let n = Literal::usize_unsuffixed(n);
+            quote!(Some(#n))
+        }
+        None => quote!(None),
+    }
+}
+
+/// A field's spec `default`: the function name (empty when not applied), its doc note, and the
+/// function body. Applied to optional fields of types that are decoded, when the value is a
+/// literal the emitter can write; the others only get the note.
+fn field_default(
+    owner: &str,
+    field: &Field,
+    decoded: bool,
+    ctx: &mut Context<'_>,
+) -> Option<(String, String, TokenStream)> {
+    let value = field.default.as_ref()?;
+    let (inner, nullable) = match &field.ty {
+        TypeRef::Nullable(inner) => (inner.as_ref(), true),
+        other => (other, false),
+    };
+    let expr = (decoded && !field.required && !value.is_null()).then(|| ctx.default_value(inner, value, 0)).flatten();
+    let Some(mut expr) = expr else {
+        return Some((String::new(), docs::default_text(value, false), quote!()));
+    };
+    if field.boxed {
+        expr = quote!(Box::new(#expr));
+    }
+    let body = if nullable { quote!(crate::runtime::Nullable::Value(#expr)) } else { quote!(Some(#expr)) };
+    let raw = format!("default_{}_{}", value_name(owner).trim_start_matches("r#"), field.name.trim_start_matches("r#"));
+    let name = ctx.default_fns.claim(raw, "_");
+    Some((name, docs::default_text(value, true), body))
+}
+
+/// `validate()` for a struct or `oneOf` type that has constrained values.
+fn validate_impl(def: &TypeDef, cfg: &TokenStream, ctx: &Context<'_>) -> TokenStream {
+    if !ctx.validated.contains(def.name.as_str()) {
+        return quote!();
+    }
+    let body = match &def.kind {
+        TypeKind::Struct { fields, additional } => {
+            let mut checks: Vec<TokenStream> = fields.iter().filter_map(|f| field_checks(f, ctx)).collect();
+            if let Some(extra) = additional {
+                let map = TypeRef::Map(Box::new(extra.clone()));
+                let extra_name = ident(&extra_field_name(fields));
+                checks.extend(ctx.nested_checks(&map, quote!(&self.#extra_name), quote!(path), 0));
+            }
+            quote!(#(#checks)*)
+        }
+        TypeKind::Untagged { .. } | TypeKind::Tagged { .. } => {
+            let variants: Vec<(&String, &TypeRef)> = match &def.kind {
+                TypeKind::Untagged { variants } => variants.iter().map(|(n, t)| (n, t)).collect(),
+                TypeKind::Tagged { variants, .. } => variants.iter().map(|v| (&v.name, &v.ty)).collect(),
+                _ => Vec::new(),
+            };
+            let checked: Vec<(proc_macro2::Ident, TokenStream)> = variants
+                .iter()
+                .filter_map(|(name, ty)| Some((ident(name), ctx.nested_checks(ty, quote!(value), quote!(path), 0)?)))
+                .collect();
+            if let [(variant, check)] = checked.as_slice() {
+                quote! {
+                    if let Self::#variant(value) = self {
+                        #check
+                    }
+                }
+            } else {
+                let arms = checked.iter().map(|(variant, check)| quote!(Self::#variant(value) => { #check }));
+                quote! {
+                    match self {
+                        #(#arms)*
+                        _ => {}
+                    }
+                }
+            }
+        }
+        _ => return quote!(),
+    };
+    let name = ident(&def.name);
+    quote! {
+        #cfg
+        impl #name {
+            /// Checks the constraints the spec sets on this value and the values inside it
+            /// (`minLength`/`maxLength` in characters, `minimum`/`maximum`, exclusive bounds,
+            /// `multipleOf`, `minItems`/`maxItems`, `uniqueItems`; not `pattern`), so a request
+            /// can be checked before it is sent. Decoding never calls it.
+            pub fn validate(&self) -> Result<(), crate::runtime::Violations> {
+                let mut violations = crate::runtime::Violations::default();
+                self.validate_at("", &mut violations);
+                violations.into_result()
+            }
+
+            /// Adds the constraints this value (at `path`) breaks to `violations`.
+            #[doc(hidden)]
+            pub fn validate_at(&self, path: &str, violations: &mut crate::runtime::Violations) {
+                #body
+            }
+        }
+    }
+}
+
+/// The checks of one struct field: its own constraints and those of the values inside it.
+fn field_checks(field: &Field, ctx: &Context<'_>) -> Option<TokenStream> {
+    let inner = match &field.ty {
+        TypeRef::Nullable(inner) => inner.as_ref(),
+        other => other,
+    };
+    let own = ctx.own_checks(field);
+    let nested = ctx.nested_checks(inner, quote!(value), quote!(&here), 0);
+    if own.is_none() && nested.is_none() {
+        return None;
+    }
+    let name = ident(&field.name);
+    let wire = &field.wire_name;
+    let body = quote! {
+        let here = crate::runtime::field_path(path, #wire);
+        #own
+        #nested
+    };
+    let nullable = matches!(field.ty, TypeRef::Nullable(_));
+    Some(if nullable && !field.required {
+        quote! {
+            if let crate::runtime::Nullable::Value(value) = &self.#name {
+                #body
+            }
+        }
+    } else if nullable || !field.required {
+        quote! {
+            if let Some(value) = &self.#name {
+                #body
+            }
+        }
+    } else {
+        quote! {
+            {
+                let value = &self.#name;
+                #body
+            }
+        }
+    })
 }

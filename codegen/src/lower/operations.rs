@@ -143,6 +143,7 @@ fn lower_operation<'s>(lowerer: &mut Lowerer<'s>, schemes: &[SecurityScheme], si
             description: site.op.description.clone(),
             example: None,
             deprecated: site.op.deprecated,
+            notes: Vec::new(),
         },
         tags: site.op.tags.clone(),
         params,
@@ -330,6 +331,7 @@ fn param_of(
             example: data.example.clone().or(schema_docs.example),
             deprecated: data.deprecated.unwrap_or(false),
             title: None,
+            notes: Vec::new(),
         },
     }
 }
@@ -347,6 +349,7 @@ fn params_struct(lowerer: &mut Lowerer<'_>, params: &[Param], type_prefix: &str,
             boxed: false,
             docs: p.docs.clone(),
             constraints: Default::default(),
+            default: None,
         })
         .collect();
     if fields.is_empty() {

@@ -101,10 +101,11 @@ impl Lowerer<'_> {
     fn simple_type(&mut self, schema: &Schema, hint: &str, pointer: &str) -> Option<TypeRef> {
         Some(match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) if s.enumeration.iter().all(Option::is_none) => {
-                TypeRef::Primitive(if self.options.formats_as_strings {
-                    Primitive::String
-                } else {
-                    string_primitive(&s.format)
+                TypeRef::Primitive(match string_primitive(&s.format) {
+                    Primitive::DateTime | Primitive::Date | Primitive::Uuid if self.options.formats_as_strings => {
+                        Primitive::String
+                    }
+                    primitive => primitive,
                 })
             }
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Primitive(Primitive::Bool),
@@ -129,7 +130,8 @@ impl Lowerer<'_> {
                 if any.properties.is_empty()
                     && any.all_of.is_empty()
                     && any.one_of.is_empty()
-                    && any.any_of.is_empty() =>
+                    && any.any_of.is_empty()
+                    && enum_kind(&any.enumeration).is_none() =>
             {
                 match any.typ.as_deref() {
                     Some("array") => self.array(any.items.as_ref(), hint, pointer),
@@ -141,7 +143,13 @@ impl Lowerer<'_> {
                     Some("integer") if any.enumeration.is_empty() => TypeRef::Primitive(Primitive::I64),
                     Some("number") => TypeRef::Primitive(Primitive::F64),
                     Some("boolean") => TypeRef::Primitive(Primitive::Bool),
-                    _ => TypeRef::Any,
+                    None if any.enumeration.is_empty() => TypeRef::Any,
+                    _ => {
+                        // Not free-form: an `enum` mixing value types (or of floats or booleans
+                        // only, without a `type`), or a `type` that does not fit the rest.
+                        self.warn("W0032", pointer, fallback_message(any));
+                        TypeRef::Any
+                    }
                 }
             }
             SchemaKind::Not { .. } => {
@@ -188,18 +196,13 @@ impl Lowerer<'_> {
                 let additional = self.additional(any.additional_properties.as_ref(), &name, pointer);
                 TypeKind::Struct { fields, additional }
             }
-            SchemaKind::Any(any)
-                if !any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_string() || v.is_null()) =>
-            {
+            SchemaKind::Any(any) if enum_kind(&any.enumeration) == Some(EnumKind::String) => {
                 string_enum(any.enumeration.iter().filter_map(|v| v.as_str().map(str::to_owned)))
             }
             SchemaKind::Type(Type::Integer(i)) if i.enumeration.iter().any(Option::is_some) => {
                 integer_enum(i.enumeration.iter().flatten().copied())
             }
-            SchemaKind::Any(any)
-                if any.enumeration.iter().any(|v| v.is_i64())
-                    && any.enumeration.iter().all(|v| v.is_i64() || v.is_null()) =>
-            {
+            SchemaKind::Any(any) if enum_kind(&any.enumeration) == Some(EnumKind::Integer) => {
                 integer_enum(any.enumeration.iter().filter_map(serde_json::Value::as_i64))
             }
             SchemaKind::AllOf { all_of } => self.merge_all_of(&name, all_of, pointer),
@@ -216,7 +219,10 @@ impl Lowerer<'_> {
             _ => {
                 let mut plain = schema.clone();
                 plain.schema_data.nullable = false;
-                let target = self.simple_type(&plain, &format!("{name}Item"), pointer).unwrap_or(TypeRef::Any);
+                let target = self.simple_type(&plain, &format!("{name}Item"), pointer).unwrap_or_else(|| {
+                    self.warn("W0032", pointer, "this schema's shape is not supported: read as any JSON value");
+                    TypeRef::Any
+                });
                 TypeKind::Alias { target }
             }
         };
@@ -252,9 +258,11 @@ impl Lowerer<'_> {
             .map(|(wire_name, schema, here)| {
                 let hint = format!("{owner}{}", type_name(wire_name));
                 let ty = self.type_of_boxed(schema, &hint, &here);
-                let (docs, constraints) = match schema {
-                    ReferenceOr::Item(schema) => (docs_of(schema), constraints_of(schema)),
-                    ReferenceOr::Reference { .. } => (Docs::default(), Constraints::default()),
+                let (docs, constraints, default) = match schema {
+                    ReferenceOr::Item(schema) => {
+                        (docs_of(schema), constraints_of(schema), schema.schema_data.default.clone())
+                    }
+                    ReferenceOr::Reference { .. } => (Docs::default(), Constraints::default(), None),
                 };
                 Field {
                     name: names.claim(value_name(wire_name), "_"),
@@ -264,6 +272,7 @@ impl Lowerer<'_> {
                     boxed: false,
                     docs,
                     constraints,
+                    default,
                 }
             })
             .collect()
@@ -458,6 +467,7 @@ fn string_primitive(format: &VariantOrUnknownOrEmpty<StringFormat>) -> Primitive
     match format {
         VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Primitive::DateTime,
         VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Primitive::Date,
+        VariantOrUnknownOrEmpty::Unknown(format) if format == "uuid" => Primitive::Uuid,
         _ => Primitive::String,
     }
 }
@@ -505,6 +515,68 @@ pub(super) fn docs_of(schema: &Schema) -> Docs {
         description: data.description.clone(),
         example: data.example.clone(),
         deprecated: data.deprecated,
+        notes: notes_of(schema),
+    }
+}
+
+/// Doc notes on what a schema's value holds beyond its Rust type.
+fn notes_of(schema: &Schema) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let SchemaKind::Type(Type::String(s)) = &schema.schema_kind {
+        let format = match &s.format {
+            VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => Some("byte"),
+            VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Some("binary"),
+            VariantOrUnknownOrEmpty::Unknown(format) => Some(format.as_str()),
+            _ => None,
+        };
+        let note = match format {
+            Some("byte") => Some(
+                "Base64-encoded bytes (`format: byte`), kept as the encoded text: decode it with a base64 \
+                 crate; which alphabet and padding the server uses is not in the spec.",
+            ),
+            Some("binary") => Some("Raw bytes (`format: binary`) inside JSON, kept as a `String`."),
+            Some("uri") | Some("uri-reference") | Some("url") => Some("A URI (`format: uri`); not validated."),
+            Some("email") => Some("An email address (`format: email`); not validated."),
+            _ => None,
+        };
+        notes.extend(note.map(str::to_owned));
+    }
+    let data = &schema.schema_data;
+    if data.read_only {
+        notes.push("Read-only: sent by the server only; requests should leave it out.".to_owned());
+    }
+    if data.write_only {
+        notes.push("Write-only: sent in requests, never returned.".to_owned());
+    }
+    notes
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EnumKind {
+    String,
+    Integer,
+}
+
+/// What an untyped `enum` lists: strings (and `null`), or integers (and `null`).
+fn enum_kind(values: &[serde_json::Value]) -> Option<EnumKind> {
+    if values.iter().any(|v| v.is_string()) && values.iter().all(|v| v.is_string() || v.is_null()) {
+        Some(EnumKind::String)
+    } else if values.iter().any(|v| v.is_i64()) && values.iter().all(|v| v.is_i64() || v.is_null()) {
+        Some(EnumKind::Integer)
+    } else {
+        None
+    }
+}
+
+fn fallback_message(any: &openapiv3::AnySchema) -> String {
+    if any.enumeration.is_empty() {
+        format!(
+            "`type: {}` does not fit the rest of the schema: read as any JSON value",
+            any.typ.as_deref().unwrap_or("")
+        )
+    } else {
+        let values: Vec<String> = any.enumeration.iter().map(ToString::to_string).collect();
+        format!("an `enum` of {} is read as any JSON value", values.join(", "))
     }
 }
 
@@ -519,14 +591,17 @@ fn constraints_of(schema: &Schema) -> Constraints {
         SchemaKind::Type(Type::Integer(i)) => {
             c.minimum = i.minimum.map(|m| (m as f64, i.exclusive_minimum));
             c.maximum = i.maximum.map(|m| (m as f64, i.exclusive_maximum));
+            c.multiple_of = i.multiple_of.map(|m| m as f64);
         }
         SchemaKind::Type(Type::Number(n)) => {
             c.minimum = n.minimum.map(|m| (m, n.exclusive_minimum));
             c.maximum = n.maximum.map(|m| (m, n.exclusive_maximum));
+            c.multiple_of = n.multiple_of;
         }
         SchemaKind::Type(Type::Array(a)) => {
             c.min_items = a.min_items;
             c.max_items = a.max_items;
+            c.unique_items = a.unique_items;
         }
         _ => {}
     }

@@ -8,6 +8,28 @@ pub struct PatchV0AccountsByAccountIdBody {
     pub name: String,
 }
 
+impl PatchV0AccountsByAccountIdBody {
+    /// Checks the constraints the spec sets on this value and the values inside it
+    /// (`minLength`/`maxLength` in characters, `minimum`/`maximum`, exclusive bounds,
+    /// `multipleOf`, `minItems`/`maxItems`, `uniqueItems`; not `pattern`), so a request
+    /// can be checked before it is sent. Decoding never calls it.
+    pub fn validate(&self) -> Result<(), crate::runtime::Violations> {
+        let mut violations = crate::runtime::Violations::default();
+        self.validate_at("", &mut violations);
+        violations.into_result()
+    }
+
+    /// Adds the constraints this value (at `path`) breaks to `violations`.
+    #[doc(hidden)]
+    pub fn validate_at(&self, path: &str, violations: &mut crate::runtime::Violations) {
+        {
+            let value = &self.name;
+            let here = crate::runtime::field_path(path, "name");
+            violations.length(&here, value, Some(1), Some(255));
+        }
+    }
+}
+
 /// Fields taken from the response example. The field reference in the documentation stops after "linkedProspects object[] required", so it does not say which of these fields are required; none are marked required.
 #[cfg_attr(feature = "mock", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
