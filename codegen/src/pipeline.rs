@@ -228,6 +228,9 @@ pub fn generate_crate(
     let lib = format::rust_file(&header, emit::lib_rs(spec.layout, &items, &spec.package, &spec.description), "lib.rs")
         .map_err(|d| vec![d])?;
     files.push(CrateFile { path: "src/lib.rs".into(), contents: lib });
+    if let Some((example, _)) = emit::usage_example(spec.layout, &items, &spec.package) {
+        files.push(CrateFile { path: "examples/usage.rs".into(), contents: format!("{header}\n{example}") });
+    }
     files.push(CrateFile { path: "src/runtime.rs".into(), contents: format!("{header}\n{}", crate::RUNTIME_SOURCE) });
     let toml_header = format::header("#", &spec.command, &sources);
     files.push(CrateFile {

@@ -8,6 +8,8 @@
 //! # Usage
 //!
 //! ```rust,ignore
+//! //! Calls the API once: build a client, make a call, handle the error kinds.
+//!
 //! use api_clients::thena::{types, Client, Error, RequestOptions, RetryPolicy};
 //! use std::time::Duration;
 //!
@@ -24,12 +26,14 @@
 //!         Err(e) => return Err(e),
 //!     }
 //!
-//!     // Per call: no retries for this one.
+//!     // Per call: no retries for calls made through `once`.
 //!     let once = client.with_options(RequestOptions::new().retry_policy(RetryPolicy::none()));
-//!     let _ = once;
+//!     println!("{}", once.base_url());
 //!     Ok(())
 //! }
 //! ```
+//!
+//! This is `examples/usage.rs`; `cargo run --example usage` runs it against the real server.
 //!
 //! Every operation is one async method on `Client`. Failures are one `Error`: `Api` for a non-success status (status, headers, raw body, request id, and a typed body where the spec documents one), `Decode` when a success body does not match its schema (never a panic), `Transport`, `MissingCredentials`, `InvalidRequest`.
 //!

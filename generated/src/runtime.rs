@@ -1787,12 +1787,16 @@ impl Violations {
         multiple_of: Option<f64>,
     ) {
         match minimum {
-            Some((min, true)) if value <= min => self.push(path, format!("{value} is not above exclusiveMinimum {min}")),
+            Some((min, true)) if value <= min => {
+                self.push(path, format!("{value} is not above exclusiveMinimum {min}"))
+            }
             Some((min, false)) if value < min => self.push(path, format!("{value} is below minimum {min}")),
             _ => {}
         }
         match maximum {
-            Some((max, true)) if value >= max => self.push(path, format!("{value} is not below exclusiveMaximum {max}")),
+            Some((max, true)) if value >= max => {
+                self.push(path, format!("{value} is not below exclusiveMaximum {max}"))
+            }
             Some((max, false)) if value > max => self.push(path, format!("{value} is above maximum {max}")),
             _ => {}
         }

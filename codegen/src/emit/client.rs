@@ -69,25 +69,11 @@ pub fn module(api: &Api, features: &TagFeatures) -> TokenStream {
     ]);
     let emitted: Vec<(TokenStream, Emitted)> =
         api.operations.iter().map(|op| (features.operation_cfg(&op.name), operation(op, api))).collect();
-    let operations = emitted.iter().map(|(cfg, e)| {
-        let methods = &e.methods;
-        quote!(#cfg #methods)
-    });
-    let op_items = emitted.iter().map(|(cfg, e)| {
-        let items = &e.items;
-        if items.is_empty() {
-            quote!()
-        } else {
-            // Each item of the operation carries its feature gate.
-            let gated: TokenStream = gate_items(cfg, items.clone());
-            gated
-        }
-    });
-    let mock_methods = emitted.iter().map(|(cfg, e)| {
-        let mock = &e.mock;
-        quote!(#cfg #mock)
-    });
-    let mock = mock_module(api, features, mock_methods.collect());
+    // Every method and item of an operation carries its feature gate.
+    let operations = emitted.iter().map(|(cfg, e)| gate_items(cfg, e.methods.clone()));
+    let op_items = emitted.iter().map(|(cfg, e)| gate_items(cfg, e.items.clone()));
+    let mock_methods = emitted.iter().map(|(cfg, e)| gate_items(cfg, e.mock.clone()));
+    let mock = mock_module(api, mock_methods.collect());
     // With tag features off, the operations that use these imports may all be compiled out.
     let gated = if features.features.is_empty() { quote!() } else { quote!(#[allow(unused_imports)]) };
     let uses_types = if api.operations.iter().any(uses_types) {
@@ -223,14 +209,12 @@ fn gate_items(cfg: &TokenStream, items: TokenStream) -> TokenStream {
 }
 
 /// The `mock` module (cargo feature `mock`): a local fake of the API on wiremock.
-fn mock_module(api: &Api, features: &TagFeatures, methods: Vec<TokenStream>) -> TokenStream {
+fn mock_module(api: &Api, methods: Vec<TokenStream>) -> TokenStream {
     if api.operations.is_empty() {
         return quote!();
     }
-    let gated = if features.features.is_empty() { quote!() } else { quote!(#[allow(unused_imports)]) };
     let uses_types = if api.operations.iter().any(uses_types) {
         quote!(
-            #gated
             #[allow(unused_imports)]
             use super::types;
         )

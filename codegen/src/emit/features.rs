@@ -67,6 +67,11 @@ impl TagFeatures {
         Self { features, operations, types }
     }
 
+    /// The features that compile operation `name` (any one suffices); empty when always compiled.
+    pub fn operation_features(&self, name: &str) -> &[String] {
+        self.operations.get(name).map_or(&[], Vec::as_slice)
+    }
+
     /// `#[cfg(...)]` for the client method of operation `name`, or nothing.
     pub fn operation_cfg(&self, name: &str) -> TokenStream {
         cfg(self.operations.get(name))

@@ -3,29 +3,12 @@
 use crate::ir::{Api, BodyKind, Operation, ParamLocation, Primitive, TypeKind, TypeRef};
 
 /// Markdown paragraphs: building a client, calling an operation, errors, retries, tests.
-/// `path` is how user code names the API (`api_clients::thena` or `my_api`).
+/// The example is the crate's `examples/usage.rs` ([`example_source`]), so it is compiled.
 pub fn paragraphs(api: &Api, path: &str) -> Vec<String> {
-    let setter = api.security_schemes.first().map(|s| match s.kind {
-        crate::ir::SchemeKind::Basic => {
-            format!("        .{}(\"user\", \"password\") // credentials: one setter per security scheme\n", s.setter)
-        }
-        _ => format!("        .{}(\"secret\") // credentials: one setter per security scheme\n", s.setter),
-    });
-    let call = api.operations.iter().find_map(|op| call_of(op, api)).unwrap_or_else(|| "client.base_url()".to_owned());
-    let example = format!(
-        "```rust,ignore\nuse {path}::{{types, Client, Error, RequestOptions, RetryPolicy}};\nuse std::time::Duration;\n\n\
-         #[tokio::main]\nasync fn main() -> Result<(), Error> {{\n    let client = Client::builder()\n{}        \
-         .timeout(Duration::from_secs(20)) // each attempt; the default is 30 s\n        .build()?;\n\n    \
-         match {call}.await {{\n        Ok(value) => println!(\"{{value:?}}\"),\n        \
-         Err(Error::Api(e)) => eprintln!(\"HTTP {{}}: {{}}\", e.status, e.body_text()),\n        \
-         Err(e) => return Err(e),\n    }}\n\n    // Per call: no retries for this one.\n    \
-         let once = client.with_options(RequestOptions::new().retry_policy(RetryPolicy::none()));\n    \
-         let _ = once;\n    Ok(())\n}}\n```",
-        setter.unwrap_or_default()
-    );
     vec![
         "# Usage".to_owned(),
-        example,
+        format!("```rust,ignore\n{}```", example_source(api, path)),
+        "This is `examples/usage.rs`; `cargo run --example usage` runs it against the real server.".to_owned(),
         "Every operation is one async method on `Client`. Failures are one `Error`: `Api` for a \
          non-success status (status, headers, raw body, request id, and a typed body where the spec \
          documents one), `Decode` when a success body does not match its schema (never a panic), \
@@ -37,6 +20,40 @@ pub fn paragraphs(api: &Api, path: &str) -> Vec<String> {
          typed fake of this API for your tests."
             .to_owned(),
     ]
+}
+
+/// The operation the example calls, if any has arguments with obvious placeholders.
+pub fn example_operation(api: &Api) -> Option<(&Operation, String)> {
+    api.operations.iter().find_map(|op| call_of(op, api).map(|call| (op, call)))
+}
+
+/// A complete program: build a client, call one operation, handle errors, set per-call options.
+pub fn example_source(api: &Api, path: &str) -> String {
+    let setter = api.security_schemes.first().map(|s| match s.kind {
+        crate::ir::SchemeKind::Basic => {
+            format!("        .{}(\"user\", \"password\") // credentials: one setter per security scheme\n", s.setter)
+        }
+        _ => format!("        .{}(\"secret\") // credentials: one setter per security scheme\n", s.setter),
+    });
+    let call = match example_operation(api) {
+        Some((_, call)) => format!(
+            "    match {call}.await {{\n        Ok(value) => println!(\"{{value:?}}\"),\n        \
+             Err(Error::Api(e)) => eprintln!(\"HTTP {{}}: {{}}\", e.status, e.body_text()),\n        \
+             Err(e) => return Err(e),\n    }}\n"
+        ),
+        None => "    println!(\"{}\", client.base_url());\n".to_owned(),
+    };
+    let types = if call.contains("types::") { "types, " } else { "" };
+    format!(
+        "//! Calls the API once: build a client, make a call, handle the error kinds.\n\n\
+         use {path}::{{{types}Client, Error, RequestOptions, RetryPolicy}};\nuse std::time::Duration;\n\n\
+         #[tokio::main]\nasync fn main() -> Result<(), Error> {{\n    let client = Client::builder()\n{}        \
+         .timeout(Duration::from_secs(20)) // each attempt; the default is 30 s\n        .build()?;\n\n{call}\n    \
+         // Per call: no retries for calls made through `once`.\n    \
+         let once = client.with_options(RequestOptions::new().retry_policy(RetryPolicy::none()));\n    \
+         println!(\"{{}}\", once.base_url());\n    Ok(())\n}}\n",
+        setter.unwrap_or_default()
+    )
 }
 
 /// A call of `op` with placeholder arguments, when every argument has an obvious placeholder.

@@ -155,6 +155,20 @@ pub fn lib_rs(layout: Layout, apis: &[EmitApi<'_>], package: &str, description: 
     }
 }
 
+/// The crate's `examples/usage.rs` (the usage guide's example), and the features it needs.
+pub fn usage_example(layout: Layout, apis: &[EmitApi<'_>], package: &str) -> Option<(String, Vec<String>)> {
+    let item = apis.first()?;
+    let crate_name = package.replace('-', "_");
+    let (path, mut features) = match layout {
+        Layout::Modules => (format!("{crate_name}::{}", item.module), vec![item.module.to_owned()]),
+        Layout::Standalone => (crate_name, Vec::new()),
+    };
+    if let Some((op, _)) = guide::example_operation(item.api) {
+        features.extend(item.features.operation_features(&op.name).first().cloned());
+    }
+    Some((guide::example_source(item.api, &path), features))
+}
+
 /// The `mock` feature: typed wiremock fakes of each API for the crates that depend on this one.
 const MOCK_FEATURE: &str =
     "# Test helpers: `mock::Server` with a typed fake per operation (on wiremock).\nmock = [\"dep:wiremock\"]\n";
@@ -221,6 +235,14 @@ pub fn cargo_toml(
         out.push_str(&format!("uuid = {{ version = \"1\", features = [\"serde\"]{optional} }}\n"));
     }
     out.push_str("wiremock = { version = \"0.6\", optional = true }\n");
+    if let Some((_, features)) = usage_example(layout, apis, package) {
+        let quoted: Vec<String> = features.iter().map(|f| format!("{f:?}")).collect();
+        out.push_str(&format!(
+            "\n[dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n\n\
+             # The usage guide's example: `cargo run --example usage`.\n[[example]]\nname = \"usage\"\nrequired-features = [{}]\n",
+            quoted.join(", ")
+        ));
+    }
     if layout == Layout::Standalone {
         out.push_str("\n# A crate of its own, even when generated inside another workspace.\n[workspace]\n");
     }
