@@ -308,3 +308,15 @@ fn value_fallbacks_warn_with_their_pointer_and_free_form_schemas_do_not() {
     assert!(types.contains("pub untyped_strings: Option<ThingUntypedStrings>,"), "{types}");
     assert!(types.contains("pub anything: Option<serde_json::Value>,"), "{types}");
 }
+
+#[test]
+fn a_type_list_is_an_untagged_enum_with_one_variant_per_type() {
+    use fixture_clients::schemas_multi_type::types::{Setting, SettingValue};
+    let text: Setting = round_trip(json!({"value": "dark"}));
+    assert_eq!(text.value, Some(SettingValue::String("dark".into())));
+    let number: Setting = round_trip(json!({"value": 3}));
+    assert_eq!(number.value, Some(SettingValue::Integer(3)));
+    let null: Setting = round_trip(json!({"value": null}));
+    assert_eq!(null.value, None);
+    assert!(decode_error::<Setting>(json!({"value": true})).contains("no variant of `SettingValue` matched"));
+}

@@ -80,6 +80,8 @@ pub struct ApiReport {
     pub types: usize,
     /// Warnings.
     pub warnings: Vec<Diagnostic>,
+    /// Schemas that could not be expressed and became `serde_json::Value` (each also a warning).
+    pub fallbacks: usize,
     /// Time from document to formatted files.
     pub elapsed: Duration,
 }
@@ -215,6 +217,7 @@ pub fn generate_crate(
             operations: api.operations.len(),
             types: api.types.len(),
             warnings: warnings.clone(),
+            fallbacks: warnings.iter().filter(|w| VALUE_FALLBACKS.contains(&w.code)).count(),
             elapsed: *lowering + emitting.elapsed(),
         });
     }
@@ -240,6 +243,9 @@ pub fn generate_crate(
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(GeneratedCrate { files, reports })
 }
+
+/// Warning codes that mean "this schema became `serde_json::Value`".
+const VALUE_FALLBACKS: &[&str] = &["W0012", "W0030", "W0032"];
 
 /// Fills in the line of each diagnostic from the spec's source text.
 fn with_lines(mut diagnostics: Vec<Diagnostic>, text: Option<&str>) -> Vec<Diagnostic> {

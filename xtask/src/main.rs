@@ -176,11 +176,12 @@ fn codegen_one(
     for report in &generated.reports {
         print_diagnostics(&report.warnings);
         eprintln!(
-            "{}: {} operations, {} types, {} warnings, {:.1} ms ({})",
+            "{}: {} operations, {} types, {} warnings, {} fallbacks to serde_json::Value, {:.1} ms ({})",
             report.module,
             report.operations,
             report.types,
             report.warnings.len(),
+            report.fallbacks,
             report.elapsed.as_secs_f64() * 1000.0,
             report.file,
         );

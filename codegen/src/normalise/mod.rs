@@ -138,11 +138,7 @@ fn schema_31(schema: &mut Value, pointer: &str, warnings: &mut Vec<Diagnostic>) 
             }
             _ => {
                 map.remove("type");
-                warnings.push(Diagnostic::warning(
-                    "W0013",
-                    child(pointer, "type"),
-                    "a schema with several types is read as any JSON value",
-                ));
+                split_types(map, non_null);
             }
         }
     } else if map.get("type").is_some_and(|t| t == "null") {
@@ -190,6 +186,63 @@ fn recurse_subschemas(map: &mut Map<String, Value>, pointer: &str, warnings: &mu
                 schema_31(sub, &format!("{here}/{i}"), warnings);
             }
         }
+    }
+}
+
+/// Keywords that belong to one JSON type, so a multi-type schema can give each branch its own.
+fn keyword_type(keyword: &str) -> Option<&'static str> {
+    Some(match keyword {
+        "minLength" | "maxLength" | "pattern" => "string",
+        "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" | "multipleOf" => "number",
+        "items" | "minItems" | "maxItems" | "uniqueItems" | "prefixItems" => "array",
+        "properties"
+        | "required"
+        | "additionalProperties"
+        | "minProperties"
+        | "maxProperties"
+        | "patternProperties" => "object",
+        _ => return None,
+    })
+}
+
+/// `type: [string, integer]` becomes `oneOf` with one branch per type, each keeping the keywords
+/// that apply to it (and `format`/`enum` values of its type); docs stay on the parent.
+fn split_types(map: &mut Map<String, Value>, types: Vec<Value>) {
+    let mut branches = Vec::new();
+    for ty in &types {
+        let name = ty.as_str().unwrap_or_default();
+        let family = if name == "integer" { "number" } else { name };
+        let mut branch = Map::new();
+        branch.insert("type".into(), ty.clone());
+        for (key, value) in map.iter() {
+            if keyword_type(key) == Some(family) {
+                branch.insert(key.clone(), value.clone());
+            }
+        }
+        if let Some(Value::Array(values)) = map.get("enum") {
+            let kept: Vec<Value> = values.iter().filter(|v| json_type_matches(v, name)).cloned().collect();
+            if !kept.is_empty() {
+                branch.insert("enum".into(), Value::Array(kept));
+            }
+        }
+        if let Some(format) = map.get("format").filter(|_| matches!(name, "string" | "integer" | "number")) {
+            branch.insert("format".into(), format.clone());
+        }
+        branches.push(Value::Object(branch));
+    }
+    map.retain(|key, _| keyword_type(key).is_none() && key != "enum" && key != "format");
+    map.insert("oneOf".into(), Value::Array(branches));
+}
+
+fn json_type_matches(value: &Value, name: &str) -> bool {
+    match name {
+        "string" => value.is_string(),
+        "integer" => value.is_i64() || value.is_u64(),
+        "number" => value.is_number(),
+        "boolean" => value.is_boolean(),
+        "array" => value.is_array(),
+        "object" => value.is_object(),
+        _ => false,
     }
 }
 
@@ -278,6 +331,17 @@ mod tests {
             &doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["x"];
         assert_eq!(x, &json!({"type": "integer", "nullable": true}));
         assert_eq!(doc["openapi"], "3.0.3");
+    }
+
+    #[test]
+    fn several_types_become_one_of_with_their_own_keywords() {
+        assert_eq!(
+            normalised(
+                json!({"type": ["string", "integer", "null"], "minLength": 1, "minimum": 0, "description": "d"})
+            ),
+            json!({"nullable": true, "description": "d",
+                "oneOf": [{"type": "string", "minLength": 1}, {"type": "integer", "minimum": 0}]})
+        );
     }
 
     #[test]
