@@ -335,3 +335,42 @@ async fn a_failed_page_ends_the_stream_with_its_error() {
     assert_eq!(results.len(), 1);
     assert_eq!(results[0].as_ref().unwrap_err().status().map(|s| s.as_u16()), Some(500));
 }
+
+#[tokio::test]
+async fn offset_pagination_advances_by_the_items_received() {
+    let server = mock::Server::start().await;
+    for (offset, ids) in [(None, vec!["a", "b"]), (Some("2"), vec!["c"]), (Some("3"), vec![])] {
+        let items: Vec<_> = ids.iter().map(|id| json!({"id": id})).collect();
+        let matcher = wiremock::Mock::given(wiremock::matchers::path("/offsets"));
+        let matcher = match offset {
+            Some(offset) => matcher.and(wiremock::matchers::query_param("offset", offset)),
+            None => matcher.and(wiremock::matchers::query_param_is_missing("offset")),
+        };
+        matcher
+            .and(wiremock::matchers::query_param("limit", "2"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "items": items })))
+            .mount(server.inner())
+            .await;
+    }
+    let params = types::ListByOffsetParams { limit: Some(2), ..Default::default() };
+    let ids: Vec<String> = client(&server).list_by_offset_stream(&params).map(|i| i.unwrap().id).collect().await;
+    assert_eq!(ids, ["a", "b", "c"]);
+}
+
+#[tokio::test]
+async fn x_pagination_names_the_parameter_and_fields_to_page_with() {
+    let server = mock::Server::start().await;
+    wiremock::Mock::given(wiremock::matchers::path("/forced"))
+        .and(wiremock::matchers::query_param_is_missing("token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"things": [{"id": "x"}], "continuation": "t2"})))
+        .mount(server.inner())
+        .await;
+    wiremock::Mock::given(wiremock::matchers::path("/forced"))
+        .and(wiremock::matchers::query_param("token", "t2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"things": [{"id": "y"}]})))
+        .mount(server.inner())
+        .await;
+    let ids: Vec<String> =
+        client(&server).list_forced_stream(&Default::default()).map(|i| i.unwrap().id).collect().await;
+    assert_eq!(ids, ["x", "y"]);
+}

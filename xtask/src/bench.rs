@@ -169,6 +169,7 @@ struct StageTimes {
     normalise: f64,
     parse: f64,
     lower: f64,
+    features: f64,
     emit: f64,
     format: f64,
 }
@@ -225,23 +226,25 @@ fn generation(root: &Path, args: &BenchArgs) -> Result<ExitCode> {
 
     if args.stages {
         println!(
-            "\nStages (median ms; load = read + parse text + bundle; emit = tag features + types + client; \
+            "\nStages (median ms; load = read + parse text + bundle; tag features = which types each tag gates; emit = types + client; \
              other = generation minus the stages):\n"
         );
         println!(
-            "| spec | load | normalise | parse | lower | emit | format | other | µs per KB | µs per operation + type |"
+            "| spec | load | normalise | parse | lower | tag features | emit | format | other | µs per KB | \
+             µs per operation + type |"
         );
-        println!("|---|---|---|---|---|---|---|---|---|---|");
+        println!("|---|---|---|---|---|---|---|---|---|---|---|");
         for r in &rows {
             let (Some(s), Ok(g)) = (&r.stages, &r.generate) else { continue };
-            let sum = s.load + s.normalise + s.parse + s.lower + s.emit + s.format;
+            let sum = s.load + s.normalise + s.parse + s.lower + s.features + s.emit + s.format;
             println!(
-                "| {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.0} | {:.0} |",
+                "| {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.0} | {:.0} |",
                 r.spec,
                 s.load,
                 s.normalise,
                 s.parse,
                 s.lower,
+                s.features,
                 s.emit,
                 s.format,
                 (g.median - sum).max(0.0),
@@ -309,7 +312,7 @@ fn bench_spec(path: &Path, spec: &str, args: &BenchArgs) -> Result<GenRow> {
 
 /// Medians of each stage, run one after the other as the pipeline does.
 fn stage_times(path: &Path, runs: usize) -> Option<StageTimes> {
-    let mut samples: [Vec<f64>; 6] = Default::default();
+    let mut samples: [Vec<f64>; 7] = Default::default();
     for run in 0..=runs {
         let mut lap = Instant::now();
         let mut next = |i: usize| {
@@ -328,16 +331,17 @@ fn stage_times(path: &Path, runs: usize) -> Option<StageTimes> {
         let lowered = codegen::lower::lower(&spec, &Default::default());
         next(3);
         let features = codegen::emit::TagFeatures::of(&lowered.api);
+        next(4);
         let types = codegen::emit::types_module_gated(&lowered.api, &features);
         let client = codegen::emit::client_module_gated(&lowered.api, &features);
-        next(4);
+        next(5);
         let formatted =
             codegen::format::rust_file("//", types, "types").and(codegen::format::rust_file("//", client, "client"));
-        next(5);
+        next(6);
         formatted.ok()?;
     }
-    let [load, normalise, parse, lower, emit, format] = samples.map(|s| stats(s).median);
-    Some(StageTimes { load, normalise, parse, lower, emit, format })
+    let [load, normalise, parse, lower, features, emit, format] = samples.map(|s| stats(s).median);
+    Some(StageTimes { load, normalise, parse, lower, features, emit, format })
 }
 
 /// The `--scaling` specs: reference shape and schema counts. Tree-shaped references (each schema

@@ -174,6 +174,14 @@ pub mod mock {
         pub fn list_pages(&self) -> Endpoint<'_, types::ItemList> {
             Endpoint::new(&self.server, "GET", "^/pages$")
         }
+        /// Mocks [`Client::list_by_offset`](super::Client::list_by_offset): `GET /offsets`.
+        pub fn list_by_offset(&self) -> Endpoint<'_, types::ItemList> {
+            Endpoint::new(&self.server, "GET", "^/offsets$")
+        }
+        /// Mocks [`Client::list_forced`](super::Client::list_forced): `GET /forced`.
+        pub fn list_forced(&self) -> Endpoint<'_, types::ListForcedResponse> {
+            Endpoint::new(&self.server, "GET", "^/forced$")
+        }
         /// Mocks [`Client::list_linked`](super::Client::list_linked): `GET /linked`.
         pub fn list_linked(&self) -> Endpoint<'_, Vec<types::Item>> {
             Endpoint::new(&self.server, "GET", "^/linked$")
@@ -583,6 +591,128 @@ impl Client {
         request.template("/pages");
         if let Some(value) = &params.page {
             request.query("page", runtime::param(value));
+        }
+        Ok(request)
+    }
+
+    /// `GET /offsets` (operation `listByOffset`).
+    ///
+    /// Parameters:
+    /// - `offset` (query `offset`)
+    /// - `limit` (query `limit`)
+    ///
+    /// Responses:
+    /// - 200: Items from `offset` on.
+    ///
+    /// # Errors
+    /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
+    pub async fn list_by_offset(
+        &self,
+        params: &types::ListByOffsetParams,
+    ) -> Result<types::ItemList, Error> {
+        let request = Self::list_by_offset_request(params)?;
+        let response = self.transport.send_with(request, &self.options).await?;
+        if response.status.is_success() {
+            response.json()
+        } else {
+            Err(response.into_error())
+        }
+    }
+
+    /// Every item of every page of [`Client::list_by_offset`], fetched page by page as the stream is polled.
+    ///
+    /// Pages follow `offset` (field `offset` of the params): `offset` is an offset, advanced by each page's items until one is empty. A failed page ends the stream with its error.
+    pub fn list_by_offset_stream(
+        &self,
+        params: &types::ListByOffsetParams,
+    ) -> impl runtime::Stream<Item = Result<types::Item, Error>> + Send + 'static {
+        let params = params.clone();
+        let pagination = runtime::Pagination {
+            param: "offset",
+            items: "/items",
+            paging: runtime::Paging::Offset,
+        };
+        runtime::paginate(
+            self.transport.clone(),
+            self.options.clone(),
+            pagination,
+            move || Self::list_by_offset_request(&params),
+        )
+    }
+
+    /// The request of [`Client::list_by_offset`], ready to send.
+    fn list_by_offset_request(
+        params: &types::ListByOffsetParams,
+    ) -> Result<Request, Error> {
+        const SECURITY: runtime::Security = &[];
+        let path = "/offsets".to_owned();
+        let mut request = Request::new("listByOffset", Method::GET, path, SECURITY);
+        request.template("/offsets");
+        if let Some(value) = &params.offset {
+            request.query("offset", runtime::param(value));
+        }
+        if let Some(value) = &params.limit {
+            request.query("limit", runtime::param(value));
+        }
+        Ok(request)
+    }
+
+    /// Names no detector knows; `x-pagination` says how to page.
+    ///
+    /// `GET /forced` (operation `listForced`).
+    ///
+    /// Parameters:
+    /// - `token` (query `token`)
+    ///
+    /// Responses:
+    /// - 200: Things and the next token.
+    ///
+    /// # Errors
+    /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
+    pub async fn list_forced(
+        &self,
+        params: &types::ListForcedParams,
+    ) -> Result<types::ListForcedResponse, Error> {
+        let request = Self::list_forced_request(params)?;
+        let response = self.transport.send_with(request, &self.options).await?;
+        if response.status.is_success() {
+            response.json()
+        } else {
+            Err(response.into_error())
+        }
+    }
+
+    /// Every item of every page of [`Client::list_forced`], fetched page by page as the stream is polled.
+    ///
+    /// Pages follow `token` (field `token` of the params): the response's `continuation` is the next `token`. A failed page ends the stream with its error.
+    pub fn list_forced_stream(
+        &self,
+        params: &types::ListForcedParams,
+    ) -> impl runtime::Stream<Item = Result<types::Item, Error>> + Send + 'static {
+        let params = params.clone();
+        let pagination = runtime::Pagination {
+            param: "token",
+            items: "/things",
+            paging: runtime::Paging::Cursor {
+                next: "/continuation",
+            },
+        };
+        runtime::paginate(
+            self.transport.clone(),
+            self.options.clone(),
+            pagination,
+            move || Self::list_forced_request(&params),
+        )
+    }
+
+    /// The request of [`Client::list_forced`], ready to send.
+    fn list_forced_request(params: &types::ListForcedParams) -> Result<Request, Error> {
+        const SECURITY: runtime::Security = &[];
+        let path = "/forced".to_owned();
+        let mut request = Request::new("listForced", Method::GET, path, SECURITY);
+        request.template("/forced");
+        if let Some(value) = &params.token {
+            request.query("token", runtime::param(value));
         }
         Ok(request)
     }

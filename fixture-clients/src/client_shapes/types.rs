@@ -33,6 +33,28 @@ pub struct ListPagesParams {
     pub page: Option<i64>,
 }
 
+/// Query, header and cookie parameters of [`Client::list_by_offset`](super::Client).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ListByOffsetParams {
+    pub offset: Option<i64>,
+    pub limit: Option<i64>,
+}
+
+/// Query, header and cookie parameters of [`Client::list_forced`](super::Client).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ListForcedParams {
+    pub token: Option<String>,
+}
+
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+pub struct ListForcedResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub things: Option<Vec<Item>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continuation: Option<String>,
+}
+
 /// Query, header and cookie parameters of [`Client::list_linked`](super::Client).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ListLinkedParams {
