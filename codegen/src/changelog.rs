@@ -275,6 +275,7 @@ mod tests {
             description: "d".into(),
             command: "cargo xtask codegen".into(),
             layout: Layout::Modules,
+            usage_example: true,
         }
     }
 

@@ -49,6 +49,8 @@ pub struct CrateSpec {
     pub command: String,
     /// Modules per API, or one API at the root.
     pub layout: Layout,
+    /// Whether to write `examples/usage.rs` (the usage guide's example).
+    pub usage_example: bool,
 }
 
 /// Generator options.
@@ -116,6 +118,7 @@ pub fn standalone(
         description: format!("Typed async client for the {title} API, generated from its OpenAPI spec."),
         command: format!("cargo xtask codegen --spec {file}"),
         layout: Layout::Standalone,
+        usage_example: true,
     };
     (spec, ApiSource { module, file: file.to_owned(), document, text: None, options, load_warnings: Vec::new() })
 }
@@ -231,15 +234,12 @@ pub fn generate_crate(
     let lib = format::rust_file(&header, emit::lib_rs(spec.layout, &items, &spec.package, &spec.description), "lib.rs")
         .map_err(|d| vec![d])?;
     files.push(CrateFile { path: "src/lib.rs".into(), contents: lib });
-    if let Some((example, _)) = emit::usage_example(spec.layout, &items, &spec.package) {
+    if let Some((example, _)) = emit::usage_example(spec.layout, &items, &spec.package).filter(|_| spec.usage_example) {
         files.push(CrateFile { path: "examples/usage.rs".into(), contents: format!("{header}\n{example}") });
     }
     files.push(CrateFile { path: "src/runtime.rs".into(), contents: format!("{header}\n{}", crate::RUNTIME_SOURCE) });
     let toml_header = format::header("#", &spec.command, &sources);
-    files.push(CrateFile {
-        path: "Cargo.toml".into(),
-        contents: emit::cargo_toml(&toml_header, &spec.package, &spec.version, &spec.description, spec.layout, &items),
-    });
+    files.push(CrateFile { path: "Cargo.toml".into(), contents: emit::cargo_toml(&toml_header, spec, &items) });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(GeneratedCrate { files, reports })
 }

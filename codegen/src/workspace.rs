@@ -23,12 +23,16 @@ pub struct Target {
     pub specs_dir: &'static str,
     /// Folder of the generated crate, relative to the workspace root.
     pub out_dir: &'static str,
+    /// Whether the crate gets the usage guide's `examples/usage.rs` (the product does; the
+    /// fixtures crate would only collide with it in one target directory).
+    pub usage_example: bool,
 }
 
 /// The product: the clients other crates depend on.
-pub const PRODUCT: Target = Target { specs_dir: SPECS_DIR, out_dir: GENERATED_DIR };
+pub const PRODUCT: Target = Target { specs_dir: SPECS_DIR, out_dir: GENERATED_DIR, usage_example: true };
 /// Fixture specs compiled into a crate so tests can run generated code.
-pub const FIXTURES: Target = Target { specs_dir: "tests/fixtures/clients", out_dir: "fixture-clients" };
+pub const FIXTURES: Target =
+    Target { specs_dir: "tests/fixtures/clients", out_dir: "fixture-clients", usage_example: false };
 /// Every target `cargo xtask codegen` writes and `--check` compares.
 pub const TARGETS: [Target; 2] = [PRODUCT, FIXTURES];
 
@@ -144,6 +148,7 @@ pub fn load_target(root: &Path, target: &Target) -> Result<(CrateSpec, Vec<ApiSo
         description: config.krate.description,
         command: COMMAND.to_owned(),
         layout: Layout::Modules,
+        usage_example: target.usage_example,
     };
     Ok((spec, sources))
 }

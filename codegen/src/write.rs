@@ -94,11 +94,11 @@ pub fn diff(old: &str, new: &str, max_lines: usize) -> String {
     out
 }
 
-/// Generated files under `dir/src` that the current output does not contain.
+/// Generated files under `dir/src` and `dir/examples` that the current output does not contain.
 fn stale_files(dir: &Path, generated: &GeneratedCrate) -> io::Result<Vec<String>> {
     let produced: BTreeSet<&str> = generated.files.iter().map(|f| f.path.as_str()).collect();
     let mut stale = Vec::new();
-    let mut pending = vec![dir.join("src")];
+    let mut pending = vec![dir.join("src"), dir.join("examples")];
     while let Some(current) = pending.pop() {
         let entries = match std::fs::read_dir(&current) {
             Ok(entries) => entries,

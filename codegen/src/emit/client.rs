@@ -750,6 +750,8 @@ fn error_enum(type_prefix: &str, op: &Operation) -> Option<(Ident, TokenStream)>
          headers and raw body); this is its decoded body: `{name}::of(&error)`.",
         op = op.name.trim_start_matches("r#")
     );
+    // With only a `default` body there is no status to look at.
+    let status_arg = if checks.is_empty() { format_ident!("_status") } else { format_ident!("status") };
     let item = quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
@@ -764,7 +766,7 @@ fn error_enum(type_prefix: &str, op: &Operation) -> Option<(Ident, TokenStream)>
                 error.api()?.detail()
             }
 
-            fn decode(status: u16, body: &[u8]) -> Option<Self> {
+            fn decode(#status_arg: u16, body: &[u8]) -> Option<Self> {
                 #(#checks)*
                 #last
             }

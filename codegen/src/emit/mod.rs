@@ -174,14 +174,8 @@ const MOCK_FEATURE: &str =
     "# Test helpers: `mock::Server` with a typed fake per operation (on wiremock).\nmock = [\"dep:wiremock\"]\n";
 
 /// The crate's `Cargo.toml`.
-pub fn cargo_toml(
-    header: &str,
-    package: &str,
-    version: &str,
-    description: &str,
-    layout: Layout,
-    apis: &[EmitApi<'_>],
-) -> String {
+pub fn cargo_toml(header: &str, spec: &crate::pipeline::CrateSpec, apis: &[EmitApi<'_>]) -> String {
+    let (package, version, description, layout) = (&spec.package, &spec.version, &spec.description, spec.layout);
     let needs_chrono: Vec<bool> = apis.iter().map(|a| api_uses(a.api, uses_chrono)).collect();
     let needs_uuid: Vec<bool> = apis.iter().map(|a| api_uses(a.api, rust_type::uses_uuid)).collect();
     let chrono_optional = layout == Layout::Modules;
@@ -235,7 +229,7 @@ pub fn cargo_toml(
         out.push_str(&format!("uuid = {{ version = \"1\", features = [\"serde\"]{optional} }}\n"));
     }
     out.push_str("wiremock = { version = \"0.6\", optional = true }\n");
-    if let Some((_, features)) = usage_example(layout, apis, package) {
+    if let Some((_, features)) = usage_example(layout, apis, package).filter(|_| spec.usage_example) {
         let quoted: Vec<String> = features.iter().map(|f| format!("{f:?}")).collect();
         out.push_str(&format!(
             "\n[dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n\n\

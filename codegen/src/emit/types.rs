@@ -815,20 +815,27 @@ fn validate_impl(def: &TypeDef, cfg: &TokenStream, ctx: &Context<'_>) -> TokenSt
                 .iter()
                 .filter_map(|(name, ty)| Some((ident(name), ctx.nested_checks(ty, quote!(value), quote!(path), 0)?)))
                 .collect();
-            if let [(variant, check)] = checked.as_slice() {
-                quote! {
+            // Untagged enums have no catch-all variant: when every variant is checked, a
+            // wildcard arm would be unreachable.
+            let exhaustive = matches!(def.kind, TypeKind::Untagged { .. }) && checked.len() == variants.len();
+            let arms = checked.iter().map(|(variant, check)| quote!(Self::#variant(value) => { #check }));
+            match checked.as_slice() {
+                _ if exhaustive => quote! {
+                    match self {
+                        #(#arms)*
+                    }
+                },
+                [(variant, check)] => quote! {
                     if let Self::#variant(value) = self {
                         #check
                     }
-                }
-            } else {
-                let arms = checked.iter().map(|(variant, check)| quote!(Self::#variant(value) => { #check }));
-                quote! {
+                },
+                _ => quote! {
                     match self {
                         #(#arms)*
                         _ => {}
                     }
-                }
+                },
             }
         }
         _ => return quote!(),
