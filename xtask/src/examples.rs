@@ -101,7 +101,7 @@ fn check_spec(root: &Path, path: &Path, spec: &str) -> Row {
         }
     };
     let out = root.join("target/examples").join(&slug);
-    let lib = package.replace('-', "_");
+    let lib = crate_spec.package.replace('-', "_");
     let written = codegen::write::write_crate(&out, &generated)
         .and_then(|_| std::fs::create_dir_all(out.join("tests")))
         .and_then(|()| std::fs::write(out.join("tests/examples.rs"), test_file(&lib, &examples)));
