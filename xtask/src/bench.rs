@@ -602,23 +602,24 @@ fn compile(root: &Path, args: &BenchArgs) -> Result<ExitCode> {
         if !fetched {
             eprintln!("bench: `cargo fetch` failed for {spec}; timing anyway");
         }
-        let mut check = |what: String, extra: &[&str], touch: bool| -> Result<bool> {
+        let mut check = |key: &str, what: String, extra: &[&str], touch: bool| -> Result<bool> {
             if touch {
                 touch_file(&dir.join("src/lib.rs"))?;
             }
             eprintln!("bench: {spec}: {what}");
-            let log = root.join("target/bench").join(format!("{spec_slug}-{}.log", slug(&what)));
+            let log = root.join("target/bench").join(format!("{spec_slug}-{key}.log"));
             let result = timed_check(&dir, &target, extra, time_bin, &log);
             let good = result.is_ok();
             rows.push(CheckRow { spec: spec.clone(), what, result });
             Ok(good)
         };
-        ok &= check("cold, with dependencies".into(), &[], false)?;
-        ok &= check("crate on its own".into(), &[], true)?;
+        ok &= check("cold", "cold, with dependencies".into(), &[], false)?;
+        ok &= check("alone", "crate on its own".into(), &[], true)?;
         let one = args.feature.clone().or_else(|| features.first().cloned());
         match one {
             Some(feature) if features.contains(&feature) => {
                 ok &= check(
+                    "one-tag",
                     format!("crate on its own, one tag (`{feature}`)"),
                     &["--no-default-features", "--features", &feature],
                     true,
