@@ -3,29 +3,107 @@
 //! serde_yaml keeps no positions, so this follows the pointer through the text by indentation:
 //! exact for block-style YAML (what specs use); for flow style it gives the deepest line it can.
 
+use std::collections::HashMap;
+
 /// 1-based line of `pointer` (`#/a/b~1c/0`) in `text`, or of its deepest ancestor found.
 pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
-    let lines: Vec<&str> = text.lines().collect();
-    let tokens = pointer.trim_start_matches('#').split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~"));
-    let mut cursor = 0usize; // the line where the current node starts
-    let mut parent_indent: isize = -1; // children are indented deeper than this
-    let mut found = None;
-    for token in tokens {
-        let next = match token.parse::<usize>() {
-            Ok(index) => sequence_item(&lines, cursor, parent_indent, index),
-            Err(_) => None,
-        }
-        .or_else(|| mapping_key(&lines, cursor, parent_indent, &token));
-        match next {
-            Some((line, indent)) => {
-                found = Some(line + 1);
-                cursor = line;
-                parent_indent = indent;
-            }
-            None => break,
-        }
+    LineIndex::new(text).line_of(pointer)
+}
+
+/// [`line_of`] for many pointers into one text, in time linear in the text: it is split into
+/// lines once, and the lines of each node are scanned at most once, however many pointers pass
+/// through it (every diagnostic under `#/paths` would otherwise rescan all that comes before).
+pub struct LineIndex<'a> {
+    lines: Vec<&'a str>,
+    /// Per node (its line and indent): the keys found among its lines so far.
+    blocks: HashMap<(usize, isize), Block<'a>>,
+}
+
+/// How far one node's lines have been scanned, and the first line of each key seen.
+#[derive(Default)]
+struct Block<'a> {
+    next: Option<usize>,
+    ended: bool,
+    keys: HashMap<&'a str, (usize, isize)>,
+}
+
+impl<'a> LineIndex<'a> {
+    /// Splits `text` into lines.
+    pub fn new(text: &'a str) -> Self {
+        Self { lines: text.lines().collect(), blocks: HashMap::new() }
     }
-    found
+
+    /// 1-based line of `pointer` (`#/a/b~1c/0`), or of its deepest ancestor found.
+    pub fn line_of(&mut self, pointer: &str) -> Option<usize> {
+        let tokens =
+            pointer.trim_start_matches('#').split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~"));
+        let mut cursor = 0usize; // the line where the current node starts
+        let mut parent_indent: isize = -1; // children are indented deeper than this
+        let mut found = None;
+        for token in tokens {
+            let next = match token.parse::<usize>() {
+                Ok(index) => sequence_item(&self.lines, cursor, parent_indent, index),
+                Err(_) => None,
+            }
+            .or_else(|| self.mapping_key(cursor, parent_indent, &token));
+            match next {
+                Some((line, indent)) => {
+                    found = Some(line + 1);
+                    cursor = line;
+                    parent_indent = indent;
+                }
+                None => break,
+            }
+        }
+        found
+    }
+
+    /// The line of `key:` among the children of the node at `start`, and the key's column.
+    fn mapping_key(&mut self, start: usize, parent_indent: isize, key: &str) -> Option<(usize, isize)> {
+        let lines = &self.lines;
+        let block = self.blocks.entry((start, parent_indent)).or_default();
+        if let Some(found) = block.keys.get(key) {
+            return Some(*found);
+        }
+        if block.ended {
+            return None;
+        }
+        let first = block.next.unwrap_or(if parent_indent < 0 { start } else { start + 1 });
+        for (offset, line) in lines.iter().enumerate().skip(first) {
+            block.next = Some(offset + 1);
+            if !is_content(line) {
+                continue;
+            }
+            let indent = indent_of(line) as isize;
+            if indent <= parent_indent && offset > start {
+                block.ended = true;
+                break;
+            }
+            // A key may follow a sequence dash (`- name: x`): its column is after the dash.
+            let mut content = line.trim_start();
+            let mut column = indent;
+            while let Some(rest) = content.strip_prefix("- ") {
+                column += 2 + (rest.len() - rest.trim_start().len()) as isize;
+                content = rest.trim_start();
+            }
+            if column <= parent_indent {
+                continue;
+            }
+            // Every key this line would match: `key:`, `"key":` or `'key':`.
+            for (at, _) in content.match_indices(':') {
+                block.keys.entry(&content[..at]).or_insert((offset, column));
+                for quote in ['"', '\''] {
+                    if at >= 2 && content.starts_with(quote) && content[..at].ends_with(quote) {
+                        block.keys.entry(&content[1..at - 1]).or_insert((offset, column));
+                    }
+                }
+            }
+            if let Some(found) = block.keys.get(key) {
+                return Some(*found);
+            }
+        }
+        None
+    }
 }
 
 fn indent_of(line: &str) -> usize {
@@ -35,32 +113,6 @@ fn indent_of(line: &str) -> usize {
 fn is_content(line: &str) -> bool {
     let trimmed = line.trim_start();
     !trimmed.is_empty() && !trimmed.starts_with('#')
-}
-
-/// The line of `key:` among the children of the node at `start`, and the key's column.
-fn mapping_key(lines: &[&str], start: usize, parent_indent: isize, key: &str) -> Option<(usize, isize)> {
-    let first = if parent_indent < 0 { start } else { start + 1 };
-    let candidates = [format!("{key}:"), format!("\"{key}\":"), format!("'{key}':")];
-    for (offset, line) in lines.iter().enumerate().skip(first) {
-        if !is_content(line) {
-            continue;
-        }
-        let indent = indent_of(line) as isize;
-        if indent <= parent_indent && offset > start {
-            return None;
-        }
-        // A key may follow a sequence dash (`- name: x`): its column is after the dash.
-        let mut content = line.trim_start();
-        let mut column = indent;
-        while let Some(rest) = content.strip_prefix("- ") {
-            column += 2 + (rest.len() - rest.trim_start().len()) as isize;
-            content = rest.trim_start();
-        }
-        if column > parent_indent && candidates.iter().any(|c| content.starts_with(c.as_str())) {
-            return Some((offset, column));
-        }
-    }
-    None
 }
 
 /// The line of the `index`-th `- ` item under the node at `start`, and the item's content column.

@@ -249,9 +249,10 @@ const VALUE_FALLBACKS: &[&str] = &["W0012", "W0030", "W0032"];
 
 /// Fills in the line of each diagnostic from the spec's source text.
 fn with_lines(mut diagnostics: Vec<Diagnostic>, text: Option<&str>) -> Vec<Diagnostic> {
-    if let Some(text) = text {
+    if let Some(text) = text.filter(|_| diagnostics.iter().any(|d| d.line.is_none())) {
+        let mut index = crate::lines::LineIndex::new(text);
         for d in diagnostics.iter_mut().filter(|d| d.line.is_none()) {
-            d.line = crate::lines::line_of(text, &d.pointer);
+            d.line = index.line_of(&d.pointer);
         }
     }
     diagnostics

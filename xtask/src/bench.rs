@@ -634,7 +634,7 @@ fn compile(root: &Path, args: &BenchArgs) -> Result<ExitCode> {
         }
     }
 
-    println!("`cargo check` of generated crates (release generator, debug check, {} cores):\n", num_cpus());
+    println!("`cargo check` of generated crates (debug, not incremental, {} cores):\n", num_cpus());
     println!("| spec | what | seconds | peak RSS MB |");
     println!("|---|---|---|---|");
     for r in &rows {
@@ -708,7 +708,8 @@ fn timed_check(
         None => Command::new(cargo()),
     };
     command.args(["check", "--message-format", "short"]).args(extra);
-    command.current_dir(dir).env("CARGO_TARGET_DIR", target).stdin(Stdio::null());
+    // Not incremental: a touched file would otherwise reuse most of the last check's work.
+    command.current_dir(dir).env("CARGO_TARGET_DIR", target).env("CARGO_INCREMENTAL", "0").stdin(Stdio::null());
     let started = Instant::now();
     let output = command.output().map_err(|e| format!("cargo did not run: {e}"))?;
     let secs = started.elapsed().as_secs_f64();
