@@ -508,3 +508,39 @@ pub fn reachable_types(types: &[TypeDef], roots: Vec<String>) -> std::collection
     }
     seen
 }
+
+impl StatusMatch {
+    /// Whether this covers 2xx statuses (`default` does not count).
+    pub fn is_success(&self) -> bool {
+        match self {
+            StatusMatch::Code(code) => (200..300).contains(code),
+            StatusMatch::Range(digit) => *digit == 2,
+            StatusMatch::Default => false,
+        }
+    }
+}
+
+impl Response {
+    /// Whether its body is `text/event-stream`.
+    pub fn is_event_stream(&self) -> bool {
+        self.media_type.as_deref().is_some_and(|m| m.split(';').next().unwrap_or("").trim() == "text/event-stream")
+    }
+}
+
+impl Operation {
+    /// The documented 2xx responses, in spec order.
+    pub fn successes(&self) -> Vec<&Response> {
+        self.responses.iter().filter(|r| r.status.is_success()).collect()
+    }
+
+    /// The different bodies its 2xx responses have (several make a success enum).
+    pub fn distinct_success_bodies(&self) -> Vec<&BodyKind> {
+        let mut kinds: Vec<&BodyKind> = Vec::new();
+        for kind in self.responses.iter().filter(|r| r.status.is_success()).filter_map(|r| r.body.as_ref()) {
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
+        kinds
+    }
+}

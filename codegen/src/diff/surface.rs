@@ -5,7 +5,7 @@
 //! method. It mirrors `emit::client`; keep the two in step.
 
 use super::rust::type_text;
-use crate::ir::{BodyKind, Operation, Primitive, RequestBody, Response, StatusMatch, Success, TypeRef};
+use crate::ir::{BodyKind, Operation, Primitive, RequestBody, StatusMatch, Success, TypeRef};
 
 /// The Rust type name prefix of an operation's companion types (`ReposGet` for `repos_get`).
 pub(super) fn type_prefix(op: &Operation) -> String {
@@ -84,24 +84,15 @@ impl Returns {
 
 /// What `op`'s method returns.
 pub(super) fn returns(op: &Operation) -> Returns {
-    let successes: Vec<&Response> = op.responses.iter().filter(|r| is_success(r.status)).collect();
-    let is_events = |r: &&&Response| {
-        r.media_type.as_deref().is_some_and(|m| m.split(';').next().unwrap_or("").trim() == "text/event-stream")
-    };
-    if let Some(events) = successes.iter().find(is_events) {
+    let successes = op.successes();
+    if let Some(events) = successes.iter().find(|r| r.is_event_stream()) {
         let item = match &events.body {
             Some(BodyKind::Json(ty)) => type_text(ty),
             _ => "String".to_owned(),
         };
         return Returns::Events(item);
     }
-    let mut kinds: Vec<&BodyKind> = Vec::new();
-    for kind in successes.iter().filter_map(|r| r.body.as_ref()) {
-        if !kinds.contains(&kind) {
-            kinds.push(kind);
-        }
-    }
-    if kinds.len() < 2 {
+    if op.distinct_success_bodies().len() < 2 {
         return Returns::Single(single_return(&op.success));
     }
     let variants = successes.iter().map(|r| (status_variant(r.status), r.body.as_ref().map(payload))).collect();
@@ -129,7 +120,7 @@ fn payload(kind: &BodyKind) -> String {
 /// The variants of the `<Method>Error` enum, as (variant, payload type): one per documented
 /// error status with a JSON body; empty when there is no such enum.
 pub(super) fn error_variants(op: &Operation) -> Vec<(String, String)> {
-    let errors = op.responses.iter().filter(|r| !is_success(r.status));
+    let errors = op.responses.iter().filter(|r| !r.status.is_success());
     errors
         .filter_map(|r| match &r.body {
             Some(BodyKind::Json(ty)) => Some((status_variant(r.status), type_text(ty))),
@@ -145,7 +136,7 @@ pub(super) fn success_headers(op: &Operation) -> Option<Vec<(String, String, Str
         return None;
     }
     let mut out: Vec<(String, String, String)> = Vec::new();
-    for header in op.responses.iter().filter(|r| is_success(r.status)).flat_map(|r| &r.headers) {
+    for header in op.responses.iter().filter(|r| r.status.is_success()).flat_map(|r| &r.headers) {
         let seen =
             out.iter().any(|(wire, name, _)| wire.eq_ignore_ascii_case(&header.wire_name) || *name == header.name);
         if !seen {
@@ -158,14 +149,6 @@ pub(super) fn success_headers(op: &Operation) -> Option<Vec<(String, String, Str
 /// Whether the method has a `_download` twin streaming a binary body.
 pub(super) fn has_download(op: &Operation) -> bool {
     matches!(&op.success, Success::Body { kind: BodyKind::Binary, .. }) && matches!(returns(op), Returns::Single(_))
-}
-
-fn is_success(status: StatusMatch) -> bool {
-    match status {
-        StatusMatch::Code(code) => (200..300).contains(&code),
-        StatusMatch::Range(digit) => digit == 2,
-        StatusMatch::Default => false,
-    }
 }
 
 fn status_variant(status: StatusMatch) -> String {

@@ -563,15 +563,6 @@ fn operation(op: &Operation, api: &Api) -> Emitted {
     Emitted { methods: quote!(#(#methods)*), items: quote!(#(#items)*), mock }
 }
 
-/// The 2xx responses and the documented non-2xx ones.
-fn is_success_status(status: &StatusMatch) -> bool {
-    match status {
-        StatusMatch::Code(code) => (200..300).contains(code),
-        StatusMatch::Range(digit) => *digit == 2,
-        StatusMatch::Default => false,
-    }
-}
-
 fn status_variant(status: &StatusMatch) -> Ident {
     match status {
         StatusMatch::Code(code) => match code {
@@ -606,23 +597,15 @@ fn body_decode(kind: &BodyKind) -> TokenStream {
 
 /// How the success of `op` is returned; pushes the enum of several 2xx bodies into `items`.
 fn returns(op: &Operation, type_prefix: &str, into_error: &TokenStream, items: &mut Vec<TokenStream>) -> Returns {
-    let successes: Vec<&Response> = op.responses.iter().filter(|r| is_success_status(&r.status)).collect();
-    if let Some(events) = successes.iter().find(|r| {
-        r.media_type.as_deref().is_some_and(|m| m.split(';').next().unwrap_or("").trim() == "text/event-stream")
-    }) {
+    let successes = op.successes();
+    if let Some(events) = successes.iter().find(|r| r.is_event_stream()) {
         let item = match &events.body {
             Some(BodyKind::Json(ty)) => rust_type(ty, Scope::Client),
             _ => quote!(String),
         };
         return Returns::Events(item);
     }
-    let mut kinds: Vec<&BodyKind> = Vec::new();
-    for kind in successes.iter().filter_map(|r| r.body.as_ref()) {
-        if !kinds.contains(&kind) {
-            kinds.push(kind);
-        }
-    }
-    if kinds.len() < 2 {
+    if op.distinct_success_bodies().len() < 2 {
         let (ty, decode) = success(&op.success, into_error);
         return Returns::Single(ty, decode);
     }
@@ -694,7 +677,7 @@ fn status_text(status: &StatusMatch) -> String {
 
 /// The per-operation enum of typed error bodies, when a documented error status has a JSON body.
 fn error_enum(type_prefix: &str, op: &Operation) -> Option<(Ident, TokenStream)> {
-    let errors: Vec<&Response> = op.responses.iter().filter(|r| !is_success_status(&r.status)).collect();
+    let errors: Vec<&Response> = op.responses.iter().filter(|r| !r.status.is_success()).collect();
     if !errors.iter().any(|r| matches!(r.body, Some(BodyKind::Json(_)))) {
         return None;
     }
@@ -778,7 +761,7 @@ fn error_enum(type_prefix: &str, op: &Operation) -> Option<(Ident, TokenStream)>
 /// The headers the 2xx responses declare, once each.
 fn success_headers(op: &Operation) -> Vec<&ResponseHeader> {
     let mut out: Vec<&ResponseHeader> = Vec::new();
-    for header in op.responses.iter().filter(|r| is_success_status(&r.status)).flat_map(|r| &r.headers) {
+    for header in op.responses.iter().filter(|r| r.status.is_success()).flat_map(|r| &r.headers) {
         if !out.iter().any(|h| h.wire_name.eq_ignore_ascii_case(&header.wire_name) || h.name == header.name) {
             out.push(header);
         }
@@ -935,7 +918,7 @@ fn pagination(op: &Operation, api: &Api) -> Option<Paging> {
     let declares_link = op
         .responses
         .iter()
-        .filter(|r| is_success_status(&r.status))
+        .filter(|r| r.status.is_success())
         .flat_map(|r| &r.headers)
         .any(|h| h.wire_name.eq_ignore_ascii_case("link"));
     let next_field = match &hint.next {

@@ -460,7 +460,7 @@ pub(crate) fn media_label(media_type: &str) -> &str {
 
 fn responses<'s>(lowerer: &mut Lowerer<'s>, site: &OperationSite<'s>, type_prefix: &str) -> Vec<Response> {
     let base = child(&site.pointer, "responses");
-    let success_count = site.op.responses.responses.keys().filter(|s| is_success(&status_match(s))).count();
+    let success_count = site.op.responses.responses.keys().filter(|s| status_match(s).is_success()).count();
     let mut entries: Vec<(StatusMatch, &ReferenceOr<openapiv3::Response>, String)> = site
         .op
         .responses
@@ -476,7 +476,7 @@ fn responses<'s>(lowerer: &mut Lowerer<'s>, site: &OperationSite<'s>, type_prefi
         .filter_map(|(status, response, here)| {
             let response = resolve(lowerer, response, |c, k| c.responses.get(k), "#/components/responses/", &here)?;
             let suffix = match status {
-                StatusMatch::Code(code) if is_success(&status) && success_count == 1 => {
+                StatusMatch::Code(code) if status.is_success() && success_count == 1 => {
                     let _ = code;
                     "Response".to_owned()
                 }
@@ -536,17 +536,9 @@ fn status_match(status: &StatusCode) -> StatusMatch {
     }
 }
 
-fn is_success(status: &StatusMatch) -> bool {
-    match status {
-        StatusMatch::Code(code) => (200..300).contains(code),
-        StatusMatch::Range(digit) => *digit == 2,
-        StatusMatch::Default => false,
-    }
-}
-
 /// What a success returns: the one body all documented 2xx responses share.
 fn success(lowerer: &mut Lowerer<'_>, responses: &[Response], here: &str) -> Success {
-    let successes: Vec<&Response> = responses.iter().filter(|r| is_success(&r.status)).collect();
+    let successes: Vec<&Response> = responses.iter().filter(|r| r.status.is_success()).collect();
     let mut kinds: Vec<&BodyKind> = Vec::new();
     for kind in successes.iter().filter_map(|r| r.body.as_ref()) {
         if !kinds.contains(&kind) {
