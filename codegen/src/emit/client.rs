@@ -70,9 +70,9 @@ pub fn module(api: &Api, features: &TagFeatures) -> TokenStream {
     let emitted: Vec<(TokenStream, Emitted)> =
         api.operations.iter().map(|op| (features.operation_cfg(&op.name), operation(op, api))).collect();
     // Every method and item of an operation carries its feature gate.
-    let operations = emitted.iter().map(|(cfg, e)| gate_items(cfg, e.methods.clone()));
-    let op_items = emitted.iter().map(|(cfg, e)| gate_items(cfg, e.items.clone()));
-    let mock_methods = emitted.iter().map(|(cfg, e)| gate_items(cfg, e.mock.clone()));
+    let operations = emitted.iter().map(|(cfg, e)| gate_items(cfg, &e.methods));
+    let op_items = emitted.iter().map(|(cfg, e)| gate_items(cfg, &e.items));
+    let mock_methods = emitted.iter().map(|(cfg, e)| gate_items(cfg, &e.mock));
     let mock = mock_module(api, mock_methods.collect());
     // With tag features off, the operations that use these imports may all be compiled out.
     let gated = if features.features.is_empty() { quote!() } else { quote!(#[allow(unused_imports)]) };
@@ -197,15 +197,39 @@ pub fn module(api: &Api, features: &TagFeatures) -> TokenStream {
 }
 
 /// Puts the `#[cfg]` of an operation on each item it emitted.
-fn gate_items(cfg: &TokenStream, items: TokenStream) -> TokenStream {
+fn gate_items(cfg: &TokenStream, items: &TokenStream) -> TokenStream {
     if cfg.is_empty() {
-        return items;
+        return items.clone();
     }
-    let file: syn::File = match syn::parse2(items.clone()) {
-        Ok(file) => file,
-        Err(_) => return items,
-    };
-    file.items.iter().map(|item| quote!(#cfg #item)).collect()
+    split_items(items.clone()).into_iter().flat_map(|item| cfg.clone().into_iter().chain(item)).collect()
+}
+
+/// Splits generated items at their ends, a top-level `;` or `{ ... }` not followed by `;`, without
+/// parsing them: attributes, `struct A;`, `impl X { }`, `const C: T = T { .. };` and `use a::{b};`
+/// each stay whole.
+fn split_items(items: TokenStream) -> Vec<TokenStream> {
+    use proc_macro2::{Delimiter, TokenTree};
+    let mut out = Vec::new();
+    let mut current = Vec::new();
+    let mut tokens = items.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        let ends = match &token {
+            TokenTree::Punct(p) => p.as_char() == ';',
+            TokenTree::Group(g) => {
+                g.delimiter() == Delimiter::Brace
+                    && !matches!(tokens.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ';')
+            }
+            _ => false,
+        };
+        current.push(token);
+        if ends {
+            out.push(current.drain(..).collect());
+        }
+    }
+    if !current.is_empty() {
+        out.push(current.into_iter().collect());
+    }
+    out
 }
 
 /// The `mock` module (cargo feature `mock`): a local fake of the API on wiremock.
@@ -1277,4 +1301,44 @@ fn operation_docs(op: &Operation, api: &Api) -> TokenStream {
             .to_owned(),
     );
     docs::paragraphs(&paragraphs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(tokens: TokenStream) -> Vec<String> {
+        split_items(tokens).iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn split_items_keeps_each_item_whole() {
+        let items = split(quote! {
+            #[doc = " A."] pub struct A;
+            pub struct B { x: u8 }
+            impl B { fn f(&self) -> [u8; 2] { [0; 2] } }
+            const C: B = B { x: 1 };
+            use a::{b, c};
+            pub enum E { V { x: u8 } }
+        });
+        assert_eq!(
+            items,
+            [
+                "# [doc = \" A.\"] pub struct A ;",
+                "pub struct B { x : u8 }",
+                "impl B { fn f (& self) -> [u8 ; 2] { [0 ; 2] } }",
+                "const C : B = B { x : 1 } ;",
+                "use a :: { b , c } ;",
+                "pub enum E { V { x : u8 } }",
+            ]
+        );
+    }
+
+    #[test]
+    fn gate_items_puts_the_cfg_on_every_item() {
+        let cfg = quote!(#[cfg(feature = "t")]);
+        let gated = gate_items(&cfg, &quote!(struct A; impl A {}));
+        assert_eq!(gated.to_string(), quote!(#[cfg(feature = "t")] struct A; #[cfg(feature = "t")] impl A {}).to_string());
+        assert_eq!(gate_items(&quote!(), &quote!(struct A;)).to_string(), "struct A ;");
+    }
 }

@@ -41,9 +41,11 @@ impl TagFeatures {
         let feature_of: HashMap<&str, String> =
             tags.iter().map(|t| (*t, names.claim(value_name(t).trim_start_matches("r#").to_owned(), "_"))).collect();
 
+        // One walk per tag from all its operations (not one per operation): linear in the spec
+        // for a given number of tags.
         let mut operations = HashMap::new();
         let mut always_roots = Vec::new();
-        let mut reached_by: HashMap<String, BTreeSet<&str>> = HashMap::new();
+        let mut roots_of: HashMap<&str, Vec<String>> = HashMap::new();
         for op in &api.operations {
             if op.tags.is_empty() {
                 always_roots.extend(op.named_types());
@@ -51,10 +53,16 @@ impl TagFeatures {
             }
             let features: BTreeSet<&str> =
                 op.tags.iter().filter_map(|t| feature_of.get(t.as_str())).map(String::as_str).collect();
-            for name in reachable_types(&api.types, op.named_types()) {
-                reached_by.entry(name).or_default().extend(features.iter().copied());
+            for feature in &features {
+                roots_of.entry(feature).or_default().extend(op.named_types());
             }
             operations.insert(op.name.clone(), features.iter().map(|f| (*f).to_owned()).collect());
+        }
+        let mut reached_by: HashMap<String, BTreeSet<&str>> = HashMap::new();
+        for (feature, roots) in roots_of {
+            for name in reachable_types(&api.types, roots) {
+                reached_by.entry(name).or_default().insert(feature);
+            }
         }
         always_roots.extend(api.types.iter().filter(|t| !reached_by.contains_key(&t.name)).map(|t| t.name.clone()));
         let always = reachable_types(&api.types, always_roots);
