@@ -1,14 +1,74 @@
 //! Stage 6: tokens into formatted source with prettyplease.
 
 use crate::diagnostics::Diagnostic;
+use crate::emit::Part;
 use proc_macro2::TokenStream;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Formats one file of generated Rust, headed by `header`.
-///
-/// Item by item: each item's syntax tree is printed and dropped before the next is parsed, so
-/// memory holds the tree of one item rather than of the whole file (for Stripe's types, 150,000
-/// lines, that is most of the generator's peak). The text is the same as printing the whole file.
 pub fn rust_file(header: &str, tokens: TokenStream, what: &str) -> Result<String, Diagnostic> {
+    Ok(assemble(header, &[items_text(tokens, what)?]))
+}
+
+/// One generated file in parts: its header, its parts in order, and what it is (for errors).
+pub struct PartedFile<'a> {
+    pub header: String,
+    pub parts: Vec<Part<'a>>,
+    pub what: &'static str,
+}
+
+/// Formats files made of parts, spreading the parts over the machine's cores (each part builds
+/// its tokens on the thread that formats them). The text of a file is the same as formatting all
+/// its tokens in one go, on any number of threads.
+pub fn rust_files(files: &[PartedFile<'_>]) -> Result<Vec<String>, Diagnostic> {
+    let jobs: Vec<(usize, &Part<'_>)> =
+        files.iter().enumerate().flat_map(|(file, f)| f.parts.iter().map(move |part| (file, part))).collect();
+    let texts = parallel_map(&jobs, |(file, part)| items_text(part(), files[*file].what));
+    let mut texts = texts.into_iter();
+    files
+        .iter()
+        .map(|file| {
+            let parts = texts.by_ref().take(file.parts.len()).collect::<Result<Vec<_>, _>>()?;
+            Ok(assemble(&file.header, &parts))
+        })
+        .collect()
+}
+
+/// `f` over `items` on up to as many threads as the machine has cores; results in item order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break done };
+                        done.push((i, f(item)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
+/// The items of `tokens`, printed one at a time.
+///
+/// Each item's syntax tree is printed and dropped before the next is parsed, so memory holds the
+/// tree of one item rather than of the whole file (for Stripe's types, 150,000 lines, that is most
+/// of the generator's peak). The text is the same as printing the whole file.
+fn items_text(tokens: TokenStream, what: &str) -> Result<String, Diagnostic> {
     let mut text = String::new();
     let print = |text: &mut String, attrs: Vec<syn::Attribute>, items: Vec<syn::Item>| {
         text.push_str(&prettyplease::unparse(&syn::File { shebang: None, attrs, items }));
@@ -26,7 +86,12 @@ pub fn rust_file(header: &str, tokens: TokenStream, what: &str) -> Result<String
     syn::parse::Parser::parse2(parser, tokens).map_err(|e| {
         Diagnostic::error("E0900", "#", format!("internal error: generated {what} is not valid Rust: {e}"))
     })?;
-    Ok(format!("{header}\n{}", space_items(&text)))
+    Ok(text)
+}
+
+/// The header, then the parts' text with blank lines between items.
+fn assemble(header: &str, parts: &[String]) -> String {
+    format!("{header}\n{}", space_items(&parts.concat()))
 }
 
 /// prettyplease puts items back to back; a blank line after each item that ends reads better.

@@ -200,14 +200,19 @@ pub fn generate_crate(
                 vec![d]
             })
         };
-        files.push(CrateFile {
-            path: format!("{dir}types.rs"),
-            contents: located(format::rust_file(&header, emit::types_module_gated(api, features), "types"))?,
-        });
-        files.push(CrateFile {
-            path: format!("{dir}client.rs"),
-            contents: located(format::rust_file(&header, emit::client_module_gated(api, features), "client"))?,
-        });
+        let parted = [
+            format::PartedFile { header: header.clone(), parts: emit::types_parts(api, features), what: "types" },
+            format::PartedFile { header: header.clone(), parts: emit::client_parts(api, features), what: "client" },
+        ];
+        let mut formatted = format::rust_files(&parted)
+            .map_err(|mut d| {
+                d.file.clone_from(file);
+                vec![d]
+            })?
+            .into_iter();
+        let (types, client) = (formatted.next().unwrap_or_default(), formatted.next().unwrap_or_default());
+        files.push(CrateFile { path: format!("{dir}types.rs"), contents: types });
+        files.push(CrateFile { path: format!("{dir}client.rs"), contents: client });
         if spec.layout == Layout::Modules {
             files.push(CrateFile {
                 path: format!("{dir}mod.rs"),

@@ -13,6 +13,7 @@ use crate::corpus::manifest_specs;
 use anyhow::{bail, Context, Result};
 use codegen::pipeline::{self, GeneratedCrate, Options};
 use codegen::Diagnostic;
+use codegen::format::PartedFile;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
@@ -172,6 +173,8 @@ struct StageTimes {
     features: f64,
     emit: f64,
     format: f64,
+    /// Emit and format as the pipeline does them: parts spread over the cores.
+    parallel: f64,
 }
 
 fn generation(root: &Path, args: &BenchArgs) -> Result<ExitCode> {
@@ -226,19 +229,21 @@ fn generation(root: &Path, args: &BenchArgs) -> Result<ExitCode> {
 
     if args.stages {
         println!(
-            "\nStages (median ms; load = read + parse text + bundle; tag features = which types each tag gates; emit = types + client; \
-             other = generation minus the stages):\n"
+            "\nStages (median ms; load = read + parse text + bundle; tag features = which types each tag gates; emit = types + client \
+             and format on one thread, to profile; emit + format = both as generation does them, over {} threads; other = \
+             generation minus the stages that it runs):\n",
+            std::thread::available_parallelism().map_or(1, |n| n.get())
         );
         println!(
-            "| spec | load | normalise | parse | lower | tag features | emit | format | other | µs per KB | \
+            "| spec | load | normalise | parse | lower | tag features | emit | format | emit + format | other | µs per KB | \
              µs per operation + type |"
         );
-        println!("|---|---|---|---|---|---|---|---|---|---|---|");
+        println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
         for r in &rows {
             let (Some(s), Ok(g)) = (&r.stages, &r.generate) else { continue };
-            let sum = s.load + s.normalise + s.parse + s.lower + s.features + s.emit + s.format;
+            let sum = s.load + s.normalise + s.parse + s.lower + s.features + s.parallel;
             println!(
-                "| {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.0} | {:.0} |",
+                "| {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.0} | {:.0} |",
                 r.spec,
                 s.load,
                 s.normalise,
@@ -247,6 +252,7 @@ fn generation(root: &Path, args: &BenchArgs) -> Result<ExitCode> {
                 s.features,
                 s.emit,
                 s.format,
+                s.parallel,
                 (g.median - sum).max(0.0),
                 g.median * 1000.0 / r.kb.max(1.0),
                 g.median * 1000.0 / (r.operations + r.types).max(1) as f64,
@@ -312,7 +318,7 @@ fn bench_spec(path: &Path, spec: &str, args: &BenchArgs) -> Result<GenRow> {
 
 /// Medians of each stage, run one after the other as the pipeline does.
 fn stage_times(path: &Path, runs: usize) -> Option<StageTimes> {
-    let mut samples: [Vec<f64>; 7] = Default::default();
+    let mut samples: [Vec<f64>; 8] = Default::default();
     for run in 0..=runs {
         let mut lap = Instant::now();
         let mut next = |i: usize| {
@@ -339,9 +345,16 @@ fn stage_times(path: &Path, runs: usize) -> Option<StageTimes> {
             codegen::format::rust_file("//", types, "types").and(codegen::format::rust_file("//", client, "client"));
         next(6);
         formatted.ok()?;
+        let parted = [
+            PartedFile { header: "//".into(), parts: codegen::emit::types_parts(&lowered.api, &features), what: "types" },
+            PartedFile { header: "//".into(), parts: codegen::emit::client_parts(&lowered.api, &features), what: "client" },
+        ];
+        let formatted = codegen::format::rust_files(&parted);
+        next(7);
+        formatted.ok()?;
     }
-    let [load, normalise, parse, lower, features, emit, format] = samples.map(|s| stats(s).median);
-    Some(StageTimes { load, normalise, parse, lower, features, emit, format })
+    let [load, normalise, parse, lower, features, emit, format, parallel] = samples.map(|s| stats(s).median);
+    Some(StageTimes { load, normalise, parse, lower, features, emit, format, parallel })
 }
 
 /// The `--scaling` specs: reference shape and schema counts. Tree-shaped references (each schema

@@ -2,6 +2,7 @@
 
 use super::docs;
 use super::features::TagFeatures;
+use super::Part;
 use super::rust_type::{ident, rust_type, Scope};
 use crate::ir::{
     Api, BodyKind, Operation, Param, ParamLocation, ParamStyle, Primitive, RequestBody, Response, ResponseHeader,
@@ -12,6 +13,60 @@ use quote::{format_ident, quote};
 
 /// The `client` module of one API.
 pub fn module(api: &Api, features: &TagFeatures) -> TokenStream {
+    parts(api, features).iter().map(|part| part()).collect()
+}
+
+/// The `client` module in parts that are built and formatted apart (on any thread): the client and
+/// its builder, one section per tag (its operations' types and an `impl Client` with their
+/// methods), and the mock module.
+pub fn parts<'a>(api: &'a Api, features: &'a TagFeatures) -> Vec<Part<'a>> {
+    let mut parts: Vec<Part<'a>> = vec![Box::new(move || prelude(api, features))];
+    for (tag, operations) in tag_groups(api) {
+        parts.push(Box::new(move || tag_section(api, features, tag, &operations)));
+    }
+    parts.push(Box::new(move || mock_module(api, features)));
+    parts
+}
+
+/// Operations grouped by their first tag, tags in order of first use, operations in spec order.
+fn tag_groups(api: &Api) -> Vec<(Option<&str>, Vec<&Operation>)> {
+    let mut groups: Vec<(Option<&str>, Vec<&Operation>)> = Vec::new();
+    for op in &api.operations {
+        let tag = op.tags.first().map(String::as_str);
+        match groups.iter_mut().find(|(t, _)| *t == tag) {
+            Some((_, ops)) => ops.push(op),
+            None => groups.push((tag, vec![op])),
+        }
+    }
+    groups
+}
+
+/// The operations of one tag: their response, error and header types, then their methods.
+fn tag_section(api: &Api, features: &TagFeatures, tag: Option<&str>, operations: &[&Operation]) -> TokenStream {
+    let mut items = Vec::new();
+    let mut methods = Vec::new();
+    for op in operations {
+        let cfg = features.operation_cfg(&op.name);
+        let emitted = operation(op, api);
+        items.push(gate_items(&cfg, &emitted.items));
+        methods.push(gate_items(&cfg, &emitted.methods));
+    }
+    let doc = match tag {
+        Some(tag) => format!(" Operations tagged `{tag}`."),
+        None => " Operations without a tag.".to_owned(),
+    };
+    quote! {
+        #(#items)*
+
+        #[doc = #doc]
+        impl Client {
+            #(#methods)*
+        }
+    }
+}
+
+/// The module's imports, the client and its builder, without the operations.
+fn prelude(api: &Api, features: &TagFeatures) -> TokenStream {
     let schemes = api.security_schemes.iter().map(|s| {
         let constant = format_ident!("{}", s.constant);
         let key = &s.key;
@@ -67,13 +122,6 @@ pub fn module(api: &Api, features: &TagFeatures) -> TokenStream {
         format!("Client for the {} API (version {}).", api.title, api.version),
         "Cheap to clone: clones share one connection pool. Build one with [`Client::builder`].".to_owned(),
     ]);
-    let emitted: Vec<(TokenStream, Emitted)> =
-        api.operations.iter().map(|op| (features.operation_cfg(&op.name), operation(op, api))).collect();
-    // Every method and item of an operation carries its feature gate.
-    let operations = emitted.iter().map(|(cfg, e)| gate_items(cfg, &e.methods));
-    let op_items = emitted.iter().map(|(cfg, e)| gate_items(cfg, &e.items));
-    let mock_methods = emitted.iter().map(|(cfg, e)| gate_items(cfg, &e.mock));
-    let mock = mock_module(api, mock_methods.collect());
     // With tag features off, the operations that use these imports may all be compiled out.
     let gated = if features.features.is_empty() { quote!() } else { quote!(#[allow(unused_imports)]) };
     let uses_types = if api.operations.iter().any(uses_types) {
@@ -106,10 +154,6 @@ pub fn module(api: &Api, features: &TagFeatures) -> TokenStream {
             transport: runtime::Transport,
             options: runtime::RequestOptions,
         }
-
-        #(#op_items)*
-
-        #mock
 
         /// Configures a [`Client`]: base URL, credentials, timeouts and retries.
         #[derive(Debug)]
@@ -190,8 +234,6 @@ pub fn module(api: &Api, features: &TagFeatures) -> TokenStream {
             pub fn options(&self) -> &runtime::RequestOptions {
                 &self.options
             }
-
-            #(#operations)*
         }
     }
 }
@@ -233,10 +275,11 @@ fn split_items(items: TokenStream) -> Vec<TokenStream> {
 }
 
 /// The `mock` module (cargo feature `mock`): a local fake of the API on wiremock.
-fn mock_module(api: &Api, methods: Vec<TokenStream>) -> TokenStream {
+fn mock_module(api: &Api, features: &TagFeatures) -> TokenStream {
     if api.operations.is_empty() {
         return quote!();
     }
+    let methods = api.operations.iter().map(|op| gate_items(&features.operation_cfg(&op.name), &mock_method(op)));
     let uses_types = if api.operations.iter().any(uses_types) {
         quote!(
             #[allow(unused_imports)]
@@ -376,8 +419,6 @@ struct Emitted {
     methods: TokenStream,
     /// Types beside `Client`: success, error, header and body-choice enums.
     items: TokenStream,
-    /// The method of `mock::Server` for it.
-    mock: TokenStream,
 }
 
 /// How the success of an operation is returned.
@@ -582,9 +623,8 @@ fn operation(op: &Operation, api: &Api) -> Emitted {
         methods.push(stream_method(op, &paging, &path_params, &request_fn, &deprecated));
     }
 
-    let mock = mock_method(op, &returns);
     methods.push(builder);
-    Emitted { methods: quote!(#(#methods)*), items: quote!(#(#items)*), mock }
+    Emitted { methods: quote!(#(#methods)*), items: quote!(#(#items)*) }
 }
 
 fn status_variant(status: &StatusMatch) -> Ident {
@@ -1049,7 +1089,8 @@ fn stream_method(
 }
 
 /// The `mock::Server` method for an operation: an endpoint typed with its success body.
-fn mock_method(op: &Operation, returns: &Returns) -> TokenStream {
+/// The method of `mock::Server` for `op`, typed by its success body when it has one shape.
+fn mock_method(op: &Operation) -> TokenStream {
     let plain = op.name.trim_start_matches("r#");
     let name = ident(&op.name);
     let method = &op.method;
@@ -1063,12 +1104,11 @@ fn mock_method(op: &Operation, returns: &Returns) -> TokenStream {
     }
     regex.push_str(&regex_escape(rest));
     regex.push('$');
-    let ty = match returns {
-        Returns::Single(..) => match &op.success {
-            Success::Body { kind: BodyKind::Json(ty), .. } => rust_type(ty, Scope::Client),
-            Success::Body { kind: BodyKind::Text, .. } => quote!(String),
-            _ => quote!(serde_json::Value),
-        },
+    // As `returns` decides: one success shape unless it streams events or has several bodies.
+    let single = !op.successes().iter().any(|r| r.is_event_stream()) && op.distinct_success_bodies().len() < 2;
+    let ty = match &op.success {
+        Success::Body { kind: BodyKind::Json(ty), .. } if single => rust_type(ty, Scope::Client),
+        Success::Body { kind: BodyKind::Text, .. } if single => quote!(String),
         _ => quote!(serde_json::Value),
     };
     let doc = format!(" Mocks [`Client::{plain}`](super::Client::{plain}): `{} {}`.", op.method, op.path);

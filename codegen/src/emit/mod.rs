@@ -15,6 +15,10 @@ use rust_type::ident;
 pub use features::TagFeatures;
 pub use rust_type::uses_chrono;
 
+/// A piece of a generated file: builds its tokens when called, on whichever thread formats it
+/// (tokens cannot cross threads). A file is its parts' tokens in order.
+pub type Part<'a> = Box<dyn Fn() -> TokenStream + Send + Sync + 'a>;
+
 /// How the generated crate is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layout {
@@ -55,6 +59,16 @@ pub fn types_module_gated(api: &Api, features: &TagFeatures) -> TokenStream {
 /// The `client` module of an API, operations gated by tag features.
 pub fn client_module_gated(api: &Api, features: &TagFeatures) -> TokenStream {
     client::module(api, features)
+}
+
+/// The `types` module of an API in parts, items gated by tag features.
+pub fn types_parts<'a>(api: &'a Api, features: &'a TagFeatures) -> Vec<Part<'a>> {
+    types::parts(api, features)
+}
+
+/// The `client` module of an API in parts, operations gated by tag features.
+pub fn client_parts<'a>(api: &'a Api, features: &'a TagFeatures) -> Vec<Part<'a>> {
+    client::parts(api, features)
 }
 
 /// Lints that vendor prose can trip and that say nothing about the generated code.

@@ -2,6 +2,7 @@
 
 use super::docs;
 use super::features::TagFeatures;
+use super::Part;
 use super::rust_type::{ident, rust_type, Scope};
 use crate::ir::{
     reachable_types, Api, BodyKind, EnumVariant, Field, IntegerVariant, Primitive, Success, TaggedVariant, TypeDef,
@@ -12,27 +13,68 @@ use proc_macro2::Literal;
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// The `types` module of one API.
 pub fn module(api: &Api, features: &TagFeatures) -> TokenStream {
-    let no_eq = types_without_eq(&api.types);
-    let directions = SerdeDirections::of(api);
-    let mut ctx = Context::new(&api.types);
-    let mut items = Vec::new();
-    for def in &api.types {
-        let serde = directions.of_type(&def.name);
-        let cfg = features.type_cfg(&def.name);
-        items.push(type_def(def, &no_eq, &cfg, serde, &mut ctx));
-        // Only what requests send: responses are decoded leniently and never checked.
-        if serde.ser {
-            items.push(validate_impl(def, &cfg, &ctx));
-        }
-    }
-    quote! {
-        //! Request, response and parameter types.
+    parts(api, features).iter().map(|part| part()).collect()
+}
 
-        #(#items)*
+/// Types per part: small enough to spread over threads, large enough that a part is not all
+/// overhead.
+const TYPES_PER_PART: usize = 64;
+
+/// The `types` module in parts that are built and formatted apart (on any thread): the module doc,
+/// then the types in order, [`TYPES_PER_PART`] at a time.
+pub fn parts<'a>(api: &'a Api, features: &'a TagFeatures) -> Vec<Part<'a>> {
+    let plan = Arc::new(Plan::new(api));
+    let mut parts: Vec<Part<'a>> = vec![Box::new(|| {
+        quote! {
+            //! Request, response and parameter types.
+        }
+    })];
+    for chunk in api.types.chunks(TYPES_PER_PART) {
+        let plan = Arc::clone(&plan);
+        parts.push(Box::new(move || chunk.iter().map(|def| type_items(def, features, &plan)).collect()));
     }
+    parts
+}
+
+/// What every type's emission reads: computed once per module, shared by the parts.
+struct Plan<'a> {
+    no_eq: HashSet<&'a str>,
+    directions: SerdeDirections,
+    ctx: Context<'a>,
+}
+
+impl<'a> Plan<'a> {
+    fn new(api: &'a Api) -> Self {
+        let directions = SerdeDirections::of(api);
+        let mut ctx = Context::new(&api.types);
+        // Named here, in type order, so that any part can use them.
+        let mut names = Namespace::default();
+        for def in &api.types {
+            let TypeKind::Struct { fields, .. } = &def.kind else { continue };
+            let decoded = directions.of_type(&def.name).de;
+            let applied: Vec<&Field> = fields.iter().filter(|f| applied_default(f, decoded, &ctx).is_some()).collect();
+            for field in applied {
+                let raw =
+                    format!("default_{}_{}", value_name(&def.name).trim_start_matches("r#"), field.name.trim_start_matches("r#"));
+                ctx.default_fns.insert((def.name.as_str(), field.name.as_str()), names.claim(raw, "_"));
+            }
+        }
+        Self { no_eq: types_without_eq(&api.types), directions, ctx }
+    }
+}
+
+/// A type's definition and, for types that requests send, its `validate()`.
+fn type_items(def: &TypeDef, features: &TagFeatures, plan: &Plan<'_>) -> TokenStream {
+    let serde = plan.directions.of_type(&def.name);
+    let cfg = features.type_cfg(&def.name);
+    let item = type_def(def, &plan.no_eq, &cfg, serde, &plan.ctx);
+    // Only what requests send: responses are decoded leniently and never checked.
+    let validate = if serde.ser { validate_impl(def, &cfg, &plan.ctx) } else { quote!() };
+    quote!(#item #validate)
 }
 
 fn type_def(
@@ -40,7 +82,7 @@ fn type_def(
     no_eq: &HashSet<&str>,
     cfg: &TokenStream,
     directions: Serde,
-    ctx: &mut Context<'_>,
+    ctx: &Context<'_>,
 ) -> TokenStream {
     let serde = &directions.derives();
     let mock = directions.mock_serialize();
@@ -534,8 +576,8 @@ struct Context<'a> {
     by_name: HashMap<&'a str, &'a TypeDef>,
     /// Types that get a `validate()`: constrained fields, or values inside that have one.
     validated: HashSet<&'a str>,
-    /// Names of the `default_*` functions, unique in the module.
-    default_fns: Namespace,
+    /// Names of the `default_*` functions by type and field, unique in the module.
+    default_fns: HashMap<(&'a str, &'a str), String>,
 }
 
 /// Alias chains longer than this are not followed (they would not compile anyway).
@@ -544,7 +586,7 @@ const MAX_ALIAS_DEPTH: usize = 16;
 impl<'a> Context<'a> {
     fn new(types: &'a [TypeDef]) -> Self {
         let by_name: HashMap<&str, &TypeDef> = types.iter().map(|t| (t.name.as_str(), t)).collect();
-        let mut ctx = Self { by_name, validated: HashSet::new(), default_fns: Namespace::default() };
+        let mut ctx = Self { by_name, validated: HashSet::new(), default_fns: HashMap::new() };
         // To a fixed point: a type is validated when it has constrained fields or holds one that is.
         loop {
             let before = ctx.validated.len();
@@ -770,24 +812,30 @@ fn field_default(
     owner: &str,
     field: &Field,
     decoded: bool,
-    ctx: &mut Context<'_>,
+    ctx: &Context<'_>,
 ) -> Option<(String, String, TokenStream)> {
     let value = field.default.as_ref()?;
-    let (inner, nullable) = match &field.ty {
-        TypeRef::Nullable(inner) => (inner.as_ref(), true),
-        other => (other, false),
-    };
-    let expr = (decoded && !field.required && !value.is_null()).then(|| ctx.default_value(inner, value, 0)).flatten();
-    let Some(mut expr) = expr else {
+    let nullable = matches!(field.ty, TypeRef::Nullable(_));
+    let Some(mut expr) = applied_default(field, decoded, ctx) else {
         return Some((String::new(), docs::default_text(value, false), quote!()));
     };
     if field.boxed {
         expr = quote!(Box::new(#expr));
     }
     let body = if nullable { quote!(crate::runtime::Nullable::Value(#expr)) } else { quote!(Some(#expr)) };
-    let raw = format!("default_{}_{}", value_name(owner).trim_start_matches("r#"), field.name.trim_start_matches("r#"));
-    let name = ctx.default_fns.claim(raw, "_");
+    let name = ctx.default_fns.get(&(owner, field.name.as_str())).cloned().unwrap_or_default();
     Some((name, docs::default_text(value, true), body))
+}
+
+/// The value of a field's spec `default` as Rust, when it is applied: an optional field of a
+/// decoded type whose default is a literal the emitter can write.
+fn applied_default(field: &Field, decoded: bool, ctx: &Context<'_>) -> Option<TokenStream> {
+    let value = field.default.as_ref()?;
+    let inner = match &field.ty {
+        TypeRef::Nullable(inner) => inner.as_ref(),
+        other => other,
+    };
+    (decoded && !field.required && !value.is_null()).then(|| ctx.default_value(inner, value, 0)).flatten()
 }
 
 /// `validate()` for a struct or `oneOf` type that has constrained values.

@@ -15,6 +15,93 @@ pub struct Client {
     options: runtime::RequestOptions,
 }
 
+/// Configures a [`Client`]: base URL, credentials, timeouts and retries.
+#[derive(Debug)]
+pub struct ClientBuilder {
+    inner: runtime::TransportBuilder,
+}
+
+impl ClientBuilder {
+    /// Sets the base URL, e.g. a staging server or a local mock (default [`DEFAULT_BASE_URL`]).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.inner = self.inner.base_url(url);
+        self
+    }
+
+    /// Sets the timeout of each attempt (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.inner = self.inner.timeout(timeout);
+        self
+    }
+
+    /// Sets the connect timeout (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.inner = self.inner.connect_timeout(timeout);
+        self
+    }
+
+    /// Sets how failed requests are retried; [`runtime::RetryPolicy::none`] turns retries off.
+    pub fn retry_policy(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.inner = self.inner.retry_policy(policy);
+        self
+    }
+
+    /// Sets the `User-Agent` header (default: this crate's name and version).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.inner = self.inner.user_agent(user_agent);
+        self
+    }
+
+    /// Uses a preconfigured `reqwest` client (its timeouts and user agent then apply).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.inner = self.inner.http_client(client);
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] when the base URL is not an absolute http(s) URL.
+    pub fn build(self) -> Result<Client, Error> {
+        Ok(Client {
+            transport: self.inner.build()?,
+            options: runtime::RequestOptions::default(),
+        })
+    }
+}
+
+impl Client {
+    /// Starts configuring a client for [`DEFAULT_BASE_URL`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder {
+            inner: runtime::TransportBuilder::new(DEFAULT_BASE_URL),
+        }
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        self.transport.base_url()
+    }
+
+    /// A client whose calls use `options` (timeout, retry policy, extra headers, idempotency
+    /// key) instead of the client's settings; it shares this client's connection pool.
+    ///
+    /// ```ignore
+    /// let quick = client.with_options(RequestOptions::new().timeout(Duration::from_secs(2)));
+    /// ```
+    pub fn with_options(&self, options: runtime::RequestOptions) -> Client {
+        Client {
+            transport: self.transport.clone(),
+            options,
+        }
+    }
+
+    /// The per-call options this client applies (see [`Client::with_options`]).
+    pub fn options(&self) -> &runtime::RequestOptions {
+        &self.options
+    }
+}
+
 /// The request body, in one of the media types the operation accepts.
 #[derive(Debug)]
 pub enum CreateItemContent {
@@ -114,248 +201,8 @@ impl UploadFileHeaders {
     }
 }
 
-/// A local fake of the API for tests (cargo feature `mock`): typed helpers per operation
-/// mount answers on a [`wiremock`] server.
-///
-/// ```ignore
-/// let server = mock::Server::start().await;
-/// server.some_operation().respond(200, &body).await;
-/// let client = server.client_builder().build()?;
-/// ```
-#[cfg(feature = "mock")]
-pub mod mock {
-    #[allow(unused_imports)]
-    use super::types;
-    use std::marker::PhantomData;
-    /// A local HTTP server answering as the mocked operations say.
-    #[derive(Debug)]
-    pub struct Server {
-        server: wiremock::MockServer,
-    }
-
-    impl Server {
-        /// Starts a server on a random local port.
-        pub async fn start() -> Self {
-            Server {
-                server: wiremock::MockServer::start().await,
-            }
-        }
-        /// The server's base URL.
-        pub fn uri(&self) -> String {
-            self.server.uri()
-        }
-        /// A client builder pointed at this server, with retries off (add credentials as needed).
-        pub fn client_builder(&self) -> super::ClientBuilder {
-            super::Client::builder()
-                .base_url(self.server.uri())
-                .retry_policy(crate::runtime::RetryPolicy::none())
-        }
-        /// The wiremock server itself, for anything the typed helpers do not cover.
-        pub fn inner(&self) -> &wiremock::MockServer {
-            &self.server
-        }
-        /// Every request received so far.
-        pub async fn received(&self) -> Vec<wiremock::Request> {
-            self.server.received_requests().await.unwrap_or_default()
-        }
-        /// Mocks [`Client::search`](super::Client::search): `GET /search`.
-        pub fn search(&self) -> Endpoint<'_, Vec<types::Item>> {
-            Endpoint::new(&self.server, "GET", "^/search$")
-        }
-        /// Mocks [`Client::list_items`](super::Client::list_items): `GET /items`.
-        pub fn list_items(&self) -> Endpoint<'_, types::ItemPage> {
-            Endpoint::new(&self.server, "GET", "^/items$")
-        }
-        /// Mocks [`Client::create_item`](super::Client::create_item): `POST /items`.
-        pub fn create_item(&self) -> Endpoint<'_, serde_json::Value> {
-            Endpoint::new(&self.server, "POST", "^/items$")
-        }
-        /// Mocks [`Client::list_pages`](super::Client::list_pages): `GET /pages`.
-        pub fn list_pages(&self) -> Endpoint<'_, types::ItemList> {
-            Endpoint::new(&self.server, "GET", "^/pages$")
-        }
-        /// Mocks [`Client::list_by_offset`](super::Client::list_by_offset): `GET /offsets`.
-        pub fn list_by_offset(&self) -> Endpoint<'_, types::ItemList> {
-            Endpoint::new(&self.server, "GET", "^/offsets$")
-        }
-        /// Mocks [`Client::list_forced`](super::Client::list_forced): `GET /forced`.
-        pub fn list_forced(&self) -> Endpoint<'_, types::ListForcedResponse> {
-            Endpoint::new(&self.server, "GET", "^/forced$")
-        }
-        /// Mocks [`Client::list_linked`](super::Client::list_linked): `GET /linked`.
-        pub fn list_linked(&self) -> Endpoint<'_, Vec<types::Item>> {
-            Endpoint::new(&self.server, "GET", "^/linked$")
-        }
-        /// Mocks [`Client::submit_form`](super::Client::submit_form): `POST /forms`.
-        pub fn submit_form(&self) -> Endpoint<'_, serde_json::Value> {
-            Endpoint::new(&self.server, "POST", "^/forms$")
-        }
-        /// Mocks [`Client::upload_file`](super::Client::upload_file): `POST /uploads`.
-        pub fn upload_file(&self) -> Endpoint<'_, types::Item> {
-            Endpoint::new(&self.server, "POST", "^/uploads$")
-        }
-        /// Mocks [`Client::get_blob`](super::Client::get_blob): `GET /blobs/{id}`.
-        pub fn get_blob(&self) -> Endpoint<'_, serde_json::Value> {
-            Endpoint::new(&self.server, "GET", "^/blobs/[^/]+$")
-        }
-        /// Mocks [`Client::put_blob`](super::Client::put_blob): `PUT /blobs/{id}`.
-        pub fn put_blob(&self) -> Endpoint<'_, serde_json::Value> {
-            Endpoint::new(&self.server, "PUT", "^/blobs/[^/]+$")
-        }
-        /// Mocks [`Client::stream_events`](super::Client::stream_events): `GET /events`.
-        pub fn stream_events(&self) -> Endpoint<'_, serde_json::Value> {
-            Endpoint::new(&self.server, "GET", "^/events$")
-        }
-    }
-
-    /// One operation's endpoint, typed by its success body `T`.
-    #[derive(Debug)]
-    pub struct Endpoint<'a, T> {
-        server: &'a wiremock::MockServer,
-        method: &'static str,
-        path: &'static str,
-        times: Option<u64>,
-        body: PhantomData<fn() -> T>,
-    }
-
-    impl<'a, T> Endpoint<'a, T> {
-        pub(super) fn new(
-            server: &'a wiremock::MockServer,
-            method: &'static str,
-            path: &'static str,
-        ) -> Self {
-            Endpoint {
-                server,
-                method,
-                path,
-                times: None,
-                body: PhantomData,
-            }
-        }
-        /// Answers only the next `n` matching requests (later mounts answer the rest).
-        pub fn times(mut self, n: u64) -> Self {
-            self.times = Some(n);
-            self
-        }
-        /// Answers with `status` and `body` as JSON.
-        pub async fn respond(self, status: u16, body: &T)
-        where
-            T: serde::Serialize,
-        {
-            let template = wiremock::ResponseTemplate::new(status).set_body_json(body);
-            self.respond_with(template).await;
-        }
-        /// Answers with `status` and any JSON (an error body, a partial object, ...).
-        pub async fn respond_json(self, status: u16, body: serde_json::Value) {
-            self.respond_with(
-                    wiremock::ResponseTemplate::new(status).set_body_json(body),
-                )
-                .await;
-        }
-        /// Answers with `status` and no body.
-        pub async fn respond_status(self, status: u16) {
-            self.respond_with(wiremock::ResponseTemplate::new(status)).await;
-        }
-        /// Answers with a wiremock response template (headers, delays, raw bodies).
-        pub async fn respond_with(self, template: wiremock::ResponseTemplate) {
-            let mock = wiremock::Mock::given(wiremock::matchers::method(self.method))
-                .and(wiremock::matchers::path_regex(self.path))
-                .respond_with(template);
-            let mock = match self.times {
-                Some(n) => mock.up_to_n_times(n).with_priority(1),
-                None => mock,
-            };
-            mock.mount(self.server).await;
-        }
-    }
-}
-
-/// Configures a [`Client`]: base URL, credentials, timeouts and retries.
-#[derive(Debug)]
-pub struct ClientBuilder {
-    inner: runtime::TransportBuilder,
-}
-
-impl ClientBuilder {
-    /// Sets the base URL, e.g. a staging server or a local mock (default [`DEFAULT_BASE_URL`]).
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.inner = self.inner.base_url(url);
-        self
-    }
-
-    /// Sets the timeout of each attempt (default 30 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.inner = self.inner.timeout(timeout);
-        self
-    }
-
-    /// Sets the connect timeout (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.inner = self.inner.connect_timeout(timeout);
-        self
-    }
-
-    /// Sets how failed requests are retried; [`runtime::RetryPolicy::none`] turns retries off.
-    pub fn retry_policy(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.inner = self.inner.retry_policy(policy);
-        self
-    }
-
-    /// Sets the `User-Agent` header (default: this crate's name and version).
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.inner = self.inner.user_agent(user_agent);
-        self
-    }
-
-    /// Uses a preconfigured `reqwest` client (its timeouts and user agent then apply).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.inner = self.inner.http_client(client);
-        self
-    }
-
-    /// Builds the client.
-    ///
-    /// # Errors
-    /// [`Error::InvalidRequest`] when the base URL is not an absolute http(s) URL.
-    pub fn build(self) -> Result<Client, Error> {
-        Ok(Client {
-            transport: self.inner.build()?,
-            options: runtime::RequestOptions::default(),
-        })
-    }
-}
-
+/// Operations without a tag.
 impl Client {
-    /// Starts configuring a client for [`DEFAULT_BASE_URL`].
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder {
-            inner: runtime::TransportBuilder::new(DEFAULT_BASE_URL),
-        }
-    }
-
-    /// The base URL requests go to.
-    pub fn base_url(&self) -> &str {
-        self.transport.base_url()
-    }
-
-    /// A client whose calls use `options` (timeout, retry policy, extra headers, idempotency
-    /// key) instead of the client's settings; it shares this client's connection pool.
-    ///
-    /// ```ignore
-    /// let quick = client.with_options(RequestOptions::new().timeout(Duration::from_secs(2)));
-    /// ```
-    pub fn with_options(&self, options: runtime::RequestOptions) -> Client {
-        Client {
-            transport: self.transport.clone(),
-            options,
-        }
-    }
-
-    /// The per-call options this client applies (see [`Client::with_options`]).
-    pub fn options(&self) -> &runtime::RequestOptions {
-        &self.options
-    }
-
     /// `GET /search` (operation `search`).
     ///
     /// Parameters:
@@ -978,5 +825,161 @@ impl Client {
         let mut request = Request::new("streamEvents", Method::GET, path, SECURITY);
         request.template("/events");
         Ok(request)
+    }
+}
+
+/// A local fake of the API for tests (cargo feature `mock`): typed helpers per operation
+/// mount answers on a [`wiremock`] server.
+///
+/// ```ignore
+/// let server = mock::Server::start().await;
+/// server.some_operation().respond(200, &body).await;
+/// let client = server.client_builder().build()?;
+/// ```
+#[cfg(feature = "mock")]
+pub mod mock {
+    #[allow(unused_imports)]
+    use super::types;
+    use std::marker::PhantomData;
+    /// A local HTTP server answering as the mocked operations say.
+    #[derive(Debug)]
+    pub struct Server {
+        server: wiremock::MockServer,
+    }
+
+    impl Server {
+        /// Starts a server on a random local port.
+        pub async fn start() -> Self {
+            Server {
+                server: wiremock::MockServer::start().await,
+            }
+        }
+        /// The server's base URL.
+        pub fn uri(&self) -> String {
+            self.server.uri()
+        }
+        /// A client builder pointed at this server, with retries off (add credentials as needed).
+        pub fn client_builder(&self) -> super::ClientBuilder {
+            super::Client::builder()
+                .base_url(self.server.uri())
+                .retry_policy(crate::runtime::RetryPolicy::none())
+        }
+        /// The wiremock server itself, for anything the typed helpers do not cover.
+        pub fn inner(&self) -> &wiremock::MockServer {
+            &self.server
+        }
+        /// Every request received so far.
+        pub async fn received(&self) -> Vec<wiremock::Request> {
+            self.server.received_requests().await.unwrap_or_default()
+        }
+        /// Mocks [`Client::search`](super::Client::search): `GET /search`.
+        pub fn search(&self) -> Endpoint<'_, Vec<types::Item>> {
+            Endpoint::new(&self.server, "GET", "^/search$")
+        }
+        /// Mocks [`Client::list_items`](super::Client::list_items): `GET /items`.
+        pub fn list_items(&self) -> Endpoint<'_, types::ItemPage> {
+            Endpoint::new(&self.server, "GET", "^/items$")
+        }
+        /// Mocks [`Client::create_item`](super::Client::create_item): `POST /items`.
+        pub fn create_item(&self) -> Endpoint<'_, serde_json::Value> {
+            Endpoint::new(&self.server, "POST", "^/items$")
+        }
+        /// Mocks [`Client::list_pages`](super::Client::list_pages): `GET /pages`.
+        pub fn list_pages(&self) -> Endpoint<'_, types::ItemList> {
+            Endpoint::new(&self.server, "GET", "^/pages$")
+        }
+        /// Mocks [`Client::list_by_offset`](super::Client::list_by_offset): `GET /offsets`.
+        pub fn list_by_offset(&self) -> Endpoint<'_, types::ItemList> {
+            Endpoint::new(&self.server, "GET", "^/offsets$")
+        }
+        /// Mocks [`Client::list_forced`](super::Client::list_forced): `GET /forced`.
+        pub fn list_forced(&self) -> Endpoint<'_, types::ListForcedResponse> {
+            Endpoint::new(&self.server, "GET", "^/forced$")
+        }
+        /// Mocks [`Client::list_linked`](super::Client::list_linked): `GET /linked`.
+        pub fn list_linked(&self) -> Endpoint<'_, Vec<types::Item>> {
+            Endpoint::new(&self.server, "GET", "^/linked$")
+        }
+        /// Mocks [`Client::submit_form`](super::Client::submit_form): `POST /forms`.
+        pub fn submit_form(&self) -> Endpoint<'_, serde_json::Value> {
+            Endpoint::new(&self.server, "POST", "^/forms$")
+        }
+        /// Mocks [`Client::upload_file`](super::Client::upload_file): `POST /uploads`.
+        pub fn upload_file(&self) -> Endpoint<'_, types::Item> {
+            Endpoint::new(&self.server, "POST", "^/uploads$")
+        }
+        /// Mocks [`Client::get_blob`](super::Client::get_blob): `GET /blobs/{id}`.
+        pub fn get_blob(&self) -> Endpoint<'_, serde_json::Value> {
+            Endpoint::new(&self.server, "GET", "^/blobs/[^/]+$")
+        }
+        /// Mocks [`Client::put_blob`](super::Client::put_blob): `PUT /blobs/{id}`.
+        pub fn put_blob(&self) -> Endpoint<'_, serde_json::Value> {
+            Endpoint::new(&self.server, "PUT", "^/blobs/[^/]+$")
+        }
+        /// Mocks [`Client::stream_events`](super::Client::stream_events): `GET /events`.
+        pub fn stream_events(&self) -> Endpoint<'_, serde_json::Value> {
+            Endpoint::new(&self.server, "GET", "^/events$")
+        }
+    }
+
+    /// One operation's endpoint, typed by its success body `T`.
+    #[derive(Debug)]
+    pub struct Endpoint<'a, T> {
+        server: &'a wiremock::MockServer,
+        method: &'static str,
+        path: &'static str,
+        times: Option<u64>,
+        body: PhantomData<fn() -> T>,
+    }
+
+    impl<'a, T> Endpoint<'a, T> {
+        pub(super) fn new(
+            server: &'a wiremock::MockServer,
+            method: &'static str,
+            path: &'static str,
+        ) -> Self {
+            Endpoint {
+                server,
+                method,
+                path,
+                times: None,
+                body: PhantomData,
+            }
+        }
+        /// Answers only the next `n` matching requests (later mounts answer the rest).
+        pub fn times(mut self, n: u64) -> Self {
+            self.times = Some(n);
+            self
+        }
+        /// Answers with `status` and `body` as JSON.
+        pub async fn respond(self, status: u16, body: &T)
+        where
+            T: serde::Serialize,
+        {
+            let template = wiremock::ResponseTemplate::new(status).set_body_json(body);
+            self.respond_with(template).await;
+        }
+        /// Answers with `status` and any JSON (an error body, a partial object, ...).
+        pub async fn respond_json(self, status: u16, body: serde_json::Value) {
+            self.respond_with(
+                    wiremock::ResponseTemplate::new(status).set_body_json(body),
+                )
+                .await;
+        }
+        /// Answers with `status` and no body.
+        pub async fn respond_status(self, status: u16) {
+            self.respond_with(wiremock::ResponseTemplate::new(status)).await;
+        }
+        /// Answers with a wiremock response template (headers, delays, raw bodies).
+        pub async fn respond_with(self, template: wiremock::ResponseTemplate) {
+            let mock = wiremock::Mock::given(wiremock::matchers::method(self.method))
+                .and(wiremock::matchers::path_regex(self.path))
+                .respond_with(template);
+            let mock = match self.times {
+                Some(n) => mock.up_to_n_times(n).with_priority(1),
+                None => mock,
+            };
+            mock.mount(self.server).await;
+        }
     }
 }

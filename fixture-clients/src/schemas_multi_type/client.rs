@@ -15,6 +15,126 @@ pub struct Client {
     options: runtime::RequestOptions,
 }
 
+/// Configures a [`Client`]: base URL, credentials, timeouts and retries.
+#[derive(Debug)]
+pub struct ClientBuilder {
+    inner: runtime::TransportBuilder,
+}
+
+impl ClientBuilder {
+    /// Sets the base URL, e.g. a staging server or a local mock (default [`DEFAULT_BASE_URL`]).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.inner = self.inner.base_url(url);
+        self
+    }
+
+    /// Sets the timeout of each attempt (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.inner = self.inner.timeout(timeout);
+        self
+    }
+
+    /// Sets the connect timeout (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.inner = self.inner.connect_timeout(timeout);
+        self
+    }
+
+    /// Sets how failed requests are retried; [`runtime::RetryPolicy::none`] turns retries off.
+    pub fn retry_policy(mut self, policy: runtime::RetryPolicy) -> Self {
+        self.inner = self.inner.retry_policy(policy);
+        self
+    }
+
+    /// Sets the `User-Agent` header (default: this crate's name and version).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.inner = self.inner.user_agent(user_agent);
+        self
+    }
+
+    /// Uses a preconfigured `reqwest` client (its timeouts and user agent then apply).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.inner = self.inner.http_client(client);
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] when the base URL is not an absolute http(s) URL.
+    pub fn build(self) -> Result<Client, Error> {
+        Ok(Client {
+            transport: self.inner.build()?,
+            options: runtime::RequestOptions::default(),
+        })
+    }
+}
+
+impl Client {
+    /// Starts configuring a client for [`DEFAULT_BASE_URL`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder {
+            inner: runtime::TransportBuilder::new(DEFAULT_BASE_URL),
+        }
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        self.transport.base_url()
+    }
+
+    /// A client whose calls use `options` (timeout, retry policy, extra headers, idempotency
+    /// key) instead of the client's settings; it shares this client's connection pool.
+    ///
+    /// ```ignore
+    /// let quick = client.with_options(RequestOptions::new().timeout(Duration::from_secs(2)));
+    /// ```
+    pub fn with_options(&self, options: runtime::RequestOptions) -> Client {
+        Client {
+            transport: self.transport.clone(),
+            options,
+        }
+    }
+
+    /// The per-call options this client applies (see [`Client::with_options`]).
+    pub fn options(&self) -> &runtime::RequestOptions {
+        &self.options
+    }
+}
+
+/// Operations without a tag.
+impl Client {
+    /// `PUT /settings` (operation `putSetting`).
+    ///
+    /// Responses:
+    /// - 200: The setting as stored.
+    ///
+    /// # Errors
+    /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
+    pub async fn put_setting(
+        &self,
+        body: &types::Setting,
+    ) -> Result<types::Setting, Error> {
+        let request = Self::put_setting_request(body)?;
+        let response = self.transport.send_with(request, &self.options).await?;
+        if response.status.is_success() {
+            response.json()
+        } else {
+            Err(response.into_error())
+        }
+    }
+
+    /// The request of [`Client::put_setting`], ready to send.
+    fn put_setting_request(body: &types::Setting) -> Result<Request, Error> {
+        const SECURITY: runtime::Security = &[];
+        let path = "/settings".to_owned();
+        let mut request = Request::new("putSetting", Method::PUT, path, SECURITY);
+        request.template("/settings");
+        request.json(body)?;
+        Ok(request)
+    }
+}
+
 /// A local fake of the API for tests (cargo feature `mock`): typed helpers per operation
 /// mount answers on a [`wiremock`] server.
 ///
@@ -124,122 +244,5 @@ pub mod mock {
             };
             mock.mount(self.server).await;
         }
-    }
-}
-
-/// Configures a [`Client`]: base URL, credentials, timeouts and retries.
-#[derive(Debug)]
-pub struct ClientBuilder {
-    inner: runtime::TransportBuilder,
-}
-
-impl ClientBuilder {
-    /// Sets the base URL, e.g. a staging server or a local mock (default [`DEFAULT_BASE_URL`]).
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.inner = self.inner.base_url(url);
-        self
-    }
-
-    /// Sets the timeout of each attempt (default 30 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.inner = self.inner.timeout(timeout);
-        self
-    }
-
-    /// Sets the connect timeout (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.inner = self.inner.connect_timeout(timeout);
-        self
-    }
-
-    /// Sets how failed requests are retried; [`runtime::RetryPolicy::none`] turns retries off.
-    pub fn retry_policy(mut self, policy: runtime::RetryPolicy) -> Self {
-        self.inner = self.inner.retry_policy(policy);
-        self
-    }
-
-    /// Sets the `User-Agent` header (default: this crate's name and version).
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.inner = self.inner.user_agent(user_agent);
-        self
-    }
-
-    /// Uses a preconfigured `reqwest` client (its timeouts and user agent then apply).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.inner = self.inner.http_client(client);
-        self
-    }
-
-    /// Builds the client.
-    ///
-    /// # Errors
-    /// [`Error::InvalidRequest`] when the base URL is not an absolute http(s) URL.
-    pub fn build(self) -> Result<Client, Error> {
-        Ok(Client {
-            transport: self.inner.build()?,
-            options: runtime::RequestOptions::default(),
-        })
-    }
-}
-
-impl Client {
-    /// Starts configuring a client for [`DEFAULT_BASE_URL`].
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder {
-            inner: runtime::TransportBuilder::new(DEFAULT_BASE_URL),
-        }
-    }
-
-    /// The base URL requests go to.
-    pub fn base_url(&self) -> &str {
-        self.transport.base_url()
-    }
-
-    /// A client whose calls use `options` (timeout, retry policy, extra headers, idempotency
-    /// key) instead of the client's settings; it shares this client's connection pool.
-    ///
-    /// ```ignore
-    /// let quick = client.with_options(RequestOptions::new().timeout(Duration::from_secs(2)));
-    /// ```
-    pub fn with_options(&self, options: runtime::RequestOptions) -> Client {
-        Client {
-            transport: self.transport.clone(),
-            options,
-        }
-    }
-
-    /// The per-call options this client applies (see [`Client::with_options`]).
-    pub fn options(&self) -> &runtime::RequestOptions {
-        &self.options
-    }
-
-    /// `PUT /settings` (operation `putSetting`).
-    ///
-    /// Responses:
-    /// - 200: The setting as stored.
-    ///
-    /// # Errors
-    /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
-    pub async fn put_setting(
-        &self,
-        body: &types::Setting,
-    ) -> Result<types::Setting, Error> {
-        let request = Self::put_setting_request(body)?;
-        let response = self.transport.send_with(request, &self.options).await?;
-        if response.status.is_success() {
-            response.json()
-        } else {
-            Err(response.into_error())
-        }
-    }
-
-    /// The request of [`Client::put_setting`], ready to send.
-    fn put_setting_request(body: &types::Setting) -> Result<Request, Error> {
-        const SECURITY: runtime::Security = &[];
-        let path = "/settings".to_owned();
-        let mut request = Request::new("putSetting", Method::PUT, path, SECURITY);
-        request.template("/settings");
-        request.json(body)?;
-        Ok(request)
     }
 }

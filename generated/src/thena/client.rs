@@ -33,130 +33,6 @@ pub struct Client {
     options: runtime::RequestOptions,
 }
 
-/// A local fake of the API for tests (cargo feature `mock`): typed helpers per operation
-/// mount answers on a [`wiremock`] server.
-///
-/// ```ignore
-/// let server = mock::Server::start().await;
-/// server.some_operation().respond(200, &body).await;
-/// let client = server.client_builder().build()?;
-/// ```
-#[cfg(feature = "mock")]
-pub mod mock {
-    #[allow(unused_imports)]
-    use super::types;
-    use std::marker::PhantomData;
-    /// A local HTTP server answering as the mocked operations say.
-    #[derive(Debug)]
-    pub struct Server {
-        server: wiremock::MockServer,
-    }
-
-    impl Server {
-        /// Starts a server on a random local port.
-        pub async fn start() -> Self {
-            Server {
-                server: wiremock::MockServer::start().await,
-            }
-        }
-        /// The server's base URL.
-        pub fn uri(&self) -> String {
-            self.server.uri()
-        }
-        /// A client builder pointed at this server, with retries off (add credentials as needed).
-        pub fn client_builder(&self) -> super::ClientBuilder {
-            super::Client::builder()
-                .base_url(self.server.uri())
-                .retry_policy(crate::runtime::RetryPolicy::none())
-        }
-        /// The wiremock server itself, for anything the typed helpers do not cover.
-        pub fn inner(&self) -> &wiremock::MockServer {
-            &self.server
-        }
-        /// Every request received so far.
-        pub async fn received(&self) -> Vec<wiremock::Request> {
-            self.server.received_requests().await.unwrap_or_default()
-        }
-        /// Mocks [`Client::update_account_attribute_value`](super::Client::update_account_attribute_value): `PUT /v1/accounts/attributes/{id}`.
-        pub fn update_account_attribute_value(
-            &self,
-        ) -> Endpoint<'_, types::AccountAttributeValueResponseDto> {
-            Endpoint::new(&self.server, "PUT", "^/v1/accounts/attributes/[^/]+$")
-        }
-        /// Mocks [`Client::put_v1_accounts_by_id`](super::Client::put_v1_accounts_by_id): `PUT /v1/accounts/{id}`.
-        pub fn put_v1_accounts_by_id(&self) -> Endpoint<'_, types::AccountResponseDto> {
-            Endpoint::new(&self.server, "PUT", "^/v1/accounts/[^/]+$")
-        }
-        /// Mocks [`Client::post_v1_accounts_contacts`](super::Client::post_v1_accounts_contacts): `POST /v1/accounts/contacts`.
-        pub fn post_v1_accounts_contacts(
-            &self,
-        ) -> Endpoint<'_, types::CustomerContactResponseDto> {
-            Endpoint::new(&self.server, "POST", "^/v1/accounts/contacts$")
-        }
-    }
-
-    /// One operation's endpoint, typed by its success body `T`.
-    #[derive(Debug)]
-    pub struct Endpoint<'a, T> {
-        server: &'a wiremock::MockServer,
-        method: &'static str,
-        path: &'static str,
-        times: Option<u64>,
-        body: PhantomData<fn() -> T>,
-    }
-
-    impl<'a, T> Endpoint<'a, T> {
-        pub(super) fn new(
-            server: &'a wiremock::MockServer,
-            method: &'static str,
-            path: &'static str,
-        ) -> Self {
-            Endpoint {
-                server,
-                method,
-                path,
-                times: None,
-                body: PhantomData,
-            }
-        }
-        /// Answers only the next `n` matching requests (later mounts answer the rest).
-        pub fn times(mut self, n: u64) -> Self {
-            self.times = Some(n);
-            self
-        }
-        /// Answers with `status` and `body` as JSON.
-        pub async fn respond(self, status: u16, body: &T)
-        where
-            T: serde::Serialize,
-        {
-            let template = wiremock::ResponseTemplate::new(status).set_body_json(body);
-            self.respond_with(template).await;
-        }
-        /// Answers with `status` and any JSON (an error body, a partial object, ...).
-        pub async fn respond_json(self, status: u16, body: serde_json::Value) {
-            self.respond_with(
-                    wiremock::ResponseTemplate::new(status).set_body_json(body),
-                )
-                .await;
-        }
-        /// Answers with `status` and no body.
-        pub async fn respond_status(self, status: u16) {
-            self.respond_with(wiremock::ResponseTemplate::new(status)).await;
-        }
-        /// Answers with a wiremock response template (headers, delays, raw bodies).
-        pub async fn respond_with(self, template: wiremock::ResponseTemplate) {
-            let mock = wiremock::Mock::given(wiremock::matchers::method(self.method))
-                .and(wiremock::matchers::path_regex(self.path))
-                .respond_with(template);
-            let mock = match self.times {
-                Some(n) => mock.up_to_n_times(n).with_priority(1),
-                None => mock,
-            };
-            mock.mount(self.server).await;
-        }
-    }
-}
-
 /// Configures a [`Client`]: base URL, credentials, timeouts and retries.
 #[derive(Debug)]
 pub struct ClientBuilder {
@@ -266,7 +142,10 @@ impl Client {
     pub fn options(&self) -> &runtime::RequestOptions {
         &self.options
     }
+}
 
+/// Operations tagged `Accounts`.
+impl Client {
     /// Updates an account attribute value
     ///
     /// `PUT /v1/accounts/attributes/{id}` (operation `AccountAttributeValueActionController_updateAccountAttributeValue`).
@@ -416,5 +295,129 @@ impl Client {
         request.template("/v1/accounts/contacts");
         request.json(body)?;
         Ok(request)
+    }
+}
+
+/// A local fake of the API for tests (cargo feature `mock`): typed helpers per operation
+/// mount answers on a [`wiremock`] server.
+///
+/// ```ignore
+/// let server = mock::Server::start().await;
+/// server.some_operation().respond(200, &body).await;
+/// let client = server.client_builder().build()?;
+/// ```
+#[cfg(feature = "mock")]
+pub mod mock {
+    #[allow(unused_imports)]
+    use super::types;
+    use std::marker::PhantomData;
+    /// A local HTTP server answering as the mocked operations say.
+    #[derive(Debug)]
+    pub struct Server {
+        server: wiremock::MockServer,
+    }
+
+    impl Server {
+        /// Starts a server on a random local port.
+        pub async fn start() -> Self {
+            Server {
+                server: wiremock::MockServer::start().await,
+            }
+        }
+        /// The server's base URL.
+        pub fn uri(&self) -> String {
+            self.server.uri()
+        }
+        /// A client builder pointed at this server, with retries off (add credentials as needed).
+        pub fn client_builder(&self) -> super::ClientBuilder {
+            super::Client::builder()
+                .base_url(self.server.uri())
+                .retry_policy(crate::runtime::RetryPolicy::none())
+        }
+        /// The wiremock server itself, for anything the typed helpers do not cover.
+        pub fn inner(&self) -> &wiremock::MockServer {
+            &self.server
+        }
+        /// Every request received so far.
+        pub async fn received(&self) -> Vec<wiremock::Request> {
+            self.server.received_requests().await.unwrap_or_default()
+        }
+        /// Mocks [`Client::update_account_attribute_value`](super::Client::update_account_attribute_value): `PUT /v1/accounts/attributes/{id}`.
+        pub fn update_account_attribute_value(
+            &self,
+        ) -> Endpoint<'_, types::AccountAttributeValueResponseDto> {
+            Endpoint::new(&self.server, "PUT", "^/v1/accounts/attributes/[^/]+$")
+        }
+        /// Mocks [`Client::put_v1_accounts_by_id`](super::Client::put_v1_accounts_by_id): `PUT /v1/accounts/{id}`.
+        pub fn put_v1_accounts_by_id(&self) -> Endpoint<'_, types::AccountResponseDto> {
+            Endpoint::new(&self.server, "PUT", "^/v1/accounts/[^/]+$")
+        }
+        /// Mocks [`Client::post_v1_accounts_contacts`](super::Client::post_v1_accounts_contacts): `POST /v1/accounts/contacts`.
+        pub fn post_v1_accounts_contacts(
+            &self,
+        ) -> Endpoint<'_, types::CustomerContactResponseDto> {
+            Endpoint::new(&self.server, "POST", "^/v1/accounts/contacts$")
+        }
+    }
+
+    /// One operation's endpoint, typed by its success body `T`.
+    #[derive(Debug)]
+    pub struct Endpoint<'a, T> {
+        server: &'a wiremock::MockServer,
+        method: &'static str,
+        path: &'static str,
+        times: Option<u64>,
+        body: PhantomData<fn() -> T>,
+    }
+
+    impl<'a, T> Endpoint<'a, T> {
+        pub(super) fn new(
+            server: &'a wiremock::MockServer,
+            method: &'static str,
+            path: &'static str,
+        ) -> Self {
+            Endpoint {
+                server,
+                method,
+                path,
+                times: None,
+                body: PhantomData,
+            }
+        }
+        /// Answers only the next `n` matching requests (later mounts answer the rest).
+        pub fn times(mut self, n: u64) -> Self {
+            self.times = Some(n);
+            self
+        }
+        /// Answers with `status` and `body` as JSON.
+        pub async fn respond(self, status: u16, body: &T)
+        where
+            T: serde::Serialize,
+        {
+            let template = wiremock::ResponseTemplate::new(status).set_body_json(body);
+            self.respond_with(template).await;
+        }
+        /// Answers with `status` and any JSON (an error body, a partial object, ...).
+        pub async fn respond_json(self, status: u16, body: serde_json::Value) {
+            self.respond_with(
+                    wiremock::ResponseTemplate::new(status).set_body_json(body),
+                )
+                .await;
+        }
+        /// Answers with `status` and no body.
+        pub async fn respond_status(self, status: u16) {
+            self.respond_with(wiremock::ResponseTemplate::new(status)).await;
+        }
+        /// Answers with a wiremock response template (headers, delays, raw bodies).
+        pub async fn respond_with(self, template: wiremock::ResponseTemplate) {
+            let mock = wiremock::Mock::given(wiremock::matchers::method(self.method))
+                .and(wiremock::matchers::path_regex(self.path))
+                .respond_with(template);
+            let mock = match self.times {
+                Some(n) => mock.up_to_n_times(n).with_priority(1),
+                None => mock,
+            };
+            mock.mount(self.server).await;
+        }
     }
 }
