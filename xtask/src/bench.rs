@@ -11,9 +11,9 @@
 
 use crate::corpus::manifest_specs;
 use anyhow::{bail, Context, Result};
+use codegen::format::PartedFile;
 use codegen::pipeline::{self, GeneratedCrate, Options};
 use codegen::Diagnostic;
-use codegen::format::PartedFile;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
@@ -346,8 +346,16 @@ fn stage_times(path: &Path, runs: usize) -> Option<StageTimes> {
         next(6);
         formatted.ok()?;
         let parted = [
-            PartedFile { header: "//".into(), parts: codegen::emit::types_parts(&lowered.api, &features), what: "types" },
-            PartedFile { header: "//".into(), parts: codegen::emit::client_parts(&lowered.api, &features), what: "client" },
+            PartedFile {
+                header: "//".into(),
+                parts: codegen::emit::types_parts(&lowered.api, &features),
+                what: "types",
+            },
+            PartedFile {
+                header: "//".into(),
+                parts: codegen::emit::client_parts(&lowered.api, &features),
+                what: "client",
+            },
         ];
         let formatted = codegen::format::rust_files(&parted);
         next(7);

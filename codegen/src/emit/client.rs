@@ -2,8 +2,8 @@
 
 use super::docs;
 use super::features::TagFeatures;
-use super::Part;
 use super::rust_type::{ident, rust_type, Scope};
+use super::Part;
 use crate::ir::{
     Api, BodyKind, Operation, Param, ParamLocation, ParamStyle, Primitive, RequestBody, Response, ResponseHeader,
     SchemeKind, StatusMatch, Success, TypeRef,
@@ -1378,7 +1378,25 @@ mod tests {
     fn gate_items_puts_the_cfg_on_every_item() {
         let cfg = quote!(#[cfg(feature = "t")]);
         let gated = gate_items(&cfg, &quote!(struct A; impl A {}));
-        assert_eq!(gated.to_string(), quote!(#[cfg(feature = "t")] struct A; #[cfg(feature = "t")] impl A {}).to_string());
-        assert_eq!(gate_items(&quote!(), &quote!(struct A;)).to_string(), "struct A ;");
+        assert_eq!(
+            gated.to_string(),
+            quote!(
+                #[cfg(feature = "t")]
+                struct A;
+                #[cfg(feature = "t")]
+                impl A {}
+            )
+            .to_string()
+        );
+        assert_eq!(
+            gate_items(
+                &quote!(),
+                &quote!(
+                    struct A;
+                )
+            )
+            .to_string(),
+            "struct A ;"
+        );
     }
 }

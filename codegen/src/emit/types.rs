@@ -2,8 +2,8 @@
 
 use super::docs;
 use super::features::TagFeatures;
-use super::Part;
 use super::rust_type::{ident, rust_type, Scope};
+use super::Part;
 use crate::ir::{
     reachable_types, Api, BodyKind, EnumVariant, Field, IntegerVariant, Primitive, Success, TaggedVariant, TypeDef,
     TypeKind, TypeRef,
@@ -58,8 +58,11 @@ impl<'a> Plan<'a> {
             let decoded = directions.of_type(&def.name).de;
             let applied: Vec<&Field> = fields.iter().filter(|f| applied_default(f, decoded, &ctx).is_some()).collect();
             for field in applied {
-                let raw =
-                    format!("default_{}_{}", value_name(&def.name).trim_start_matches("r#"), field.name.trim_start_matches("r#"));
+                let raw = format!(
+                    "default_{}_{}",
+                    value_name(&def.name).trim_start_matches("r#"),
+                    field.name.trim_start_matches("r#")
+                );
                 ctx.default_fns.insert((def.name.as_str(), field.name.as_str()), names.claim(raw, "_"));
             }
         }
