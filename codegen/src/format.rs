@@ -23,23 +23,29 @@ pub struct PartedFile<'a> {
 pub fn rust_files(files: &[PartedFile<'_>]) -> Result<Vec<String>, Diagnostic> {
     let jobs: Vec<(usize, &Part<'_>)> =
         files.iter().enumerate().flat_map(|(file, f)| f.parts.iter().map(move |part| (file, part))).collect();
-    let texts = parallel_map(&jobs, |(file, part)| items_text(part(), files[*file].what));
+    let weights: Vec<usize> = jobs.iter().map(|(_, part)| part.weight).collect();
+    let texts = parallel_map(&jobs, &weights, |(file, part)| {
+        items_text((part.build)(), files[*file].what).map(|text| space_items(&text))
+    });
     let mut texts = texts.into_iter();
     files
         .iter()
         .map(|file| {
             let parts = texts.by_ref().take(file.parts.len()).collect::<Result<Vec<_>, _>>()?;
-            Ok(assemble(&file.header, &parts))
+            Ok(join_spaced(&file.header, &parts))
         })
         .collect()
 }
 
-/// `f` over `items` on up to as many threads as the machine has cores; results in item order.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+/// `f` over `items` on up to as many threads as the machine has cores, heaviest first (by
+/// `weights`); results in item order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], weights: &[usize], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len());
     if threads <= 1 {
         return items.iter().map(f).collect();
     }
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(weights.get(i).copied().unwrap_or(0)));
     let next = AtomicUsize::new(0);
     let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
@@ -47,9 +53,8 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
                 scope.spawn(|| {
                     let mut done = Vec::new();
                     loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break done };
-                        done.push((i, f(item)));
+                        let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) else { break done };
+                        done.push((i, f(&items[i])));
                     }
                 })
             })
@@ -94,30 +99,50 @@ fn assemble(header: &str, parts: &[String]) -> String {
     format!("{header}\n{}", space_items(&parts.concat()))
 }
 
+/// The header, then parts already spaced on their own, with the blank line [`space_items`] would
+/// put where one part ends and the next begins.
+fn join_spaced(header: &str, parts: &[String]) -> String {
+    let mut out = String::with_capacity(header.len() + 1 + parts.iter().map(|p| p.len() + 1).sum::<usize>());
+    out.push_str(header);
+    out.push('\n');
+    let mut last_line: Option<&str> = None;
+    for part in parts.iter().filter(|p| !p.is_empty()) {
+        if let (Some(previous), Some(first)) = (last_line, part.lines().next()) {
+            if starts_after(previous, first) {
+                out.push('\n');
+            }
+        }
+        out.push_str(part);
+        last_line = part.lines().next_back();
+    }
+    out
+}
+
 /// prettyplease puts items back to back; a blank line after each item that ends reads better.
 fn space_items(text: &str) -> String {
-    const ITEM_STARTS: &[&str] =
-        &["///", "#[", "pub ", "impl", "const ", "fn ", "struct ", "enum ", "type ", "mod ", "async fn"];
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     let mut previous: Option<&str> = None;
     for line in text.lines() {
-        if let Some(prev) = previous {
-            let indent = |l: &str| l.len() - l.trim_start().len();
-            let prev_trimmed = prev.trim_start();
-            let ends_item = prev_trimmed == "}"
-                || (prev_trimmed.ends_with(';')
-                    && !prev_trimmed.starts_with("use ")
-                    && !prev_trimmed.starts_with("//"));
-            let starts_item = ITEM_STARTS.iter().any(|s| line.trim_start().starts_with(s));
-            if ends_item && starts_item && indent(prev) == indent(line) && indent(line) <= 4 {
-                out.push('\n');
-            }
+        if previous.is_some_and(|prev| starts_after(prev, line)) {
+            out.push('\n');
         }
         out.push_str(line);
         out.push('\n');
         previous = Some(line);
     }
     out
+}
+
+/// Whether `line` starts an item right after the item that `prev` ends, at the same (outer) level.
+fn starts_after(prev: &str, line: &str) -> bool {
+    const ITEM_STARTS: &[&str] =
+        &["///", "#[", "pub ", "impl", "const ", "fn ", "struct ", "enum ", "type ", "mod ", "async fn"];
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let prev_trimmed = prev.trim_start();
+    let ends_item = prev_trimmed == "}"
+        || (prev_trimmed.ends_with(';') && !prev_trimmed.starts_with("use ") && !prev_trimmed.starts_with("//"));
+    let starts_item = ITEM_STARTS.iter().any(|s| line.trim_start().starts_with(s));
+    ends_item && starts_item && indent(prev) == indent(line) && indent(line) <= 4
 }
 
 /// The one-line header of every generated file, as a comment in `comment` syntax.
@@ -145,6 +170,26 @@ mod tests {
             out,
             "// h\npub struct A;\n\npub struct B {\n    x: u8,\n}\n\nimpl B {\n    fn f() {}\n    fn g() {}\n}\n"
         );
+    }
+
+    #[test]
+    fn parts_format_as_the_whole_file_does_on_any_thread() {
+        // Tokens cannot cross threads: each part parses its own from text.
+        let pieces = [
+            "#![doc = \" Module.\"]",
+            "pub struct A; impl A { fn f() {} }",
+            "const C: u8 = 1;",
+            "pub enum E { V } pub struct B { x: u8 }",
+        ];
+        let tokens = |source: &str| source.parse::<TokenStream>().unwrap();
+        let whole = rust_file("// h", pieces.iter().map(|p| tokens(p)).collect(), "test").unwrap();
+        // Weights out of order, so the parts are started out of order too.
+        let parts = pieces
+            .iter()
+            .enumerate()
+            .map(|(i, source)| Part { weight: i % 3, build: Box::new(move || tokens(source)) });
+        let parted = PartedFile { header: "// h".into(), parts: parts.collect(), what: "test" };
+        assert_eq!(rust_files(&[parted]).unwrap(), [whole]);
     }
 
     #[test]

@@ -13,18 +13,20 @@ use quote::{format_ident, quote};
 
 /// The `client` module of one API.
 pub fn module(api: &Api, features: &TagFeatures) -> TokenStream {
-    parts(api, features).iter().map(|part| part()).collect()
+    parts(api, features).iter().map(|part| (part.build)()).collect()
 }
 
 /// The `client` module in parts that are built and formatted apart (on any thread): the client and
 /// its builder, one section per tag (its operations' types and an `impl Client` with their
 /// methods), and the mock module.
 pub fn parts<'a>(api: &'a Api, features: &'a TagFeatures) -> Vec<Part<'a>> {
-    let mut parts: Vec<Part<'a>> = vec![Box::new(move || prelude(api, features))];
+    // An operation emits about five types' worth of code (GitHub: 3.4 MB for 771 operations,
+    // 1.3 MB for 1,432 types); its mock method, half a type's.
+    let mut parts: Vec<Part<'a>> = vec![Part::new(1, move || prelude(api, features))];
     for (tag, operations) in tag_groups(api) {
-        parts.push(Box::new(move || tag_section(api, features, tag, &operations)));
+        parts.push(Part::new(5 * operations.len(), move || tag_section(api, features, tag, &operations)));
     }
-    parts.push(Box::new(move || mock_module(api, features)));
+    parts.push(Part::new(api.operations.len() / 2, move || mock_module(api, features)));
     parts
 }
 

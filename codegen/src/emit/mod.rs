@@ -17,7 +17,19 @@ pub use rust_type::uses_chrono;
 
 /// A piece of a generated file: builds its tokens when called, on whichever thread formats it
 /// (tokens cannot cross threads). A file is its parts' tokens in order.
-pub type Part<'a> = Box<dyn Fn() -> TokenStream + Send + Sync + 'a>;
+pub struct Part<'a> {
+    /// Rough cost, in types' worth: the heaviest parts are started first so that no thread is
+    /// left with one big part at the end.
+    pub weight: usize,
+    /// Builds the tokens.
+    pub build: Box<dyn Fn() -> TokenStream + Send + Sync + 'a>,
+}
+
+impl<'a> Part<'a> {
+    fn new(weight: usize, build: impl Fn() -> TokenStream + Send + Sync + 'a) -> Self {
+        Self { weight, build: Box::new(build) }
+    }
+}
 
 /// How the generated crate is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

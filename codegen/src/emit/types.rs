@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 /// The `types` module of one API.
 pub fn module(api: &Api, features: &TagFeatures) -> TokenStream {
-    parts(api, features).iter().map(|part| part()).collect()
+    parts(api, features).iter().map(|part| (part.build)()).collect()
 }
 
 /// Types per part: small enough to spread over threads, large enough that a part is not all
@@ -28,14 +28,14 @@ const TYPES_PER_PART: usize = 64;
 /// then the types in order, [`TYPES_PER_PART`] at a time.
 pub fn parts<'a>(api: &'a Api, features: &'a TagFeatures) -> Vec<Part<'a>> {
     let plan = Arc::new(Plan::new(api));
-    let mut parts: Vec<Part<'a>> = vec![Box::new(|| {
+    let mut parts: Vec<Part<'a>> = vec![Part::new(1, || {
         quote! {
             //! Request, response and parameter types.
         }
     })];
     for chunk in api.types.chunks(TYPES_PER_PART) {
         let plan = Arc::clone(&plan);
-        parts.push(Box::new(move || chunk.iter().map(|def| type_items(def, features, &plan)).collect()));
+        parts.push(Part::new(chunk.len(), move || chunk.iter().map(|def| type_items(def, features, &plan)).collect()));
     }
     parts
 }

@@ -29,7 +29,8 @@ const ROOT: usize = 0;
 /// Resolves every `$ref` into another file, in place. `path` is the root file, `display` its path
 /// for diagnostics. Returns warnings for references left as they were.
 pub(super) fn bundle(path: &Path, display: &str, document: &mut Value) -> Result<Vec<Diagnostic>, Diagnostic> {
-    if !document.is_object() || !has_external_ref(document) {
+    let external = if document.is_object() { external_refs(document) } else { External::None };
+    if external == External::None {
         return Ok(Vec::new());
     }
     let canonical = std::fs::canonicalize(path).map_err(|e| {
@@ -39,7 +40,13 @@ pub(super) fn bundle(path: &Path, display: &str, document: &mut Value) -> Result
     })?;
     let swagger2 = document.get("swagger").is_some();
     let mut bundler = Bundler {
-        files: vec![File { canonical: canonical.clone(), display: display.to_owned(), value: document.clone() }],
+        // The root as parsed is only read back through references from other files; with URLs
+        // alone (GitHub's examples hold some) there are none, and copying a 3 MB spec is waste.
+        files: vec![File {
+            canonical: canonical.clone(),
+            display: display.to_owned(),
+            value: if external == External::File { document.clone() } else { Value::Null },
+        }],
         by_path: HashMap::from([(canonical, ROOT)]),
         swagger2,
         prefix: if swagger2 { "#/definitions/" } else { "#/components/schemas/" },
@@ -567,22 +574,36 @@ fn child_ctx(ctx: Ctx, key: &str) -> Ctx {
 }
 
 /// Whether any `$ref` (or discriminator mapping) in `value` names another file.
-fn has_external_ref(value: &Value) -> bool {
+fn external_refs(value: &Value) -> External {
     match value {
-        Value::Array(items) => items.iter().any(has_external_ref),
+        Value::Array(items) => items.iter().map(external_refs).max().unwrap_or(External::None),
         Value::Object(map) => {
-            if map.get("$ref").and_then(Value::as_str).is_some_and(|r| !r.starts_with('#')) {
-                return true;
+            let mut found = External::None;
+            if let Some(reference) = map.get("$ref").and_then(Value::as_str).filter(|r| !r.starts_with('#')) {
+                found = if is_remote(reference) { External::Remote } else { External::File };
             }
             if let Some(mapping) = map.get("mapping").and_then(Value::as_object) {
                 if mapping.values().filter_map(Value::as_str).any(|r| !r.starts_with('#') && looks_like_file(r)) {
-                    return true;
+                    found = External::File;
                 }
             }
-            map.values().any(has_external_ref)
+            if found == External::File {
+                return found;
+            }
+            map.values().map(external_refs).max().unwrap_or(External::None).max(found)
         }
-        _ => false,
+        _ => External::None,
     }
+}
+
+/// The references into other documents that a spec has, the strongest kind found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum External {
+    None,
+    /// Only URLs: they are reported, never read.
+    Remote,
+    /// Paths of files (or file-like discriminator mappings), read and bundled.
+    File,
 }
 
 /// A discriminator mapping value that is a file reference rather than a bare schema name.
