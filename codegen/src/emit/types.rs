@@ -150,7 +150,7 @@ fn type_def(
                 }
             }
         }
-        TypeKind::StringEnum { variants } => string_enum(&name, &derived_doc, variants, cfg, serde),
+        TypeKind::StringEnum { variants } => string_enum(&name, &doc, variants, cfg, directions),
         TypeKind::Untagged { variants } => untagged(&def.name, &doc, &eq, variants, cfg, directions),
         TypeKind::IntegerEnum { variants } => integer_enum(&name, &derived_doc, variants, cfg, serde),
         TypeKind::Tagged { property, variants } => tagged(&def.name, &doc, &eq, property, variants, cfg, directions),
@@ -161,31 +161,52 @@ fn type_def(
     }
 }
 
+/// A string enum, with `Unknown` for values the spec does not list. Its serde impls are written
+/// out rather than derived: a derive with an untagged fallback variant expands to several times
+/// the code (content buffering, a field visitor), and string enums are a fifth of a large spec's
+/// types.
 fn string_enum(
     name: &proc_macro2::Ident,
     doc: &TokenStream,
     variants: &[EnumVariant],
     cfg: &TokenStream,
-    serde: &TokenStream,
+    directions: Serde,
 ) -> TokenStream {
     let declared = variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let wire = &v.wire_value;
-        let rename = if v.name == v.wire_value { quote!() } else { quote!(#[serde(rename = #wire)]) };
-        quote! { #rename #variant, }
+        quote! { #variant, }
     });
     let arms = variants.iter().map(|v| {
         let variant = ident(&v.name);
         let wire = &v.wire_value;
         quote! { Self::#variant => #wire, }
     });
+    let serialize = if directions.ser { cfg.clone() } else { quote!(#cfg #[cfg(feature = "mock")]) };
+    let deserialize = directions.de.then(|| {
+        let from_wire = variants.iter().map(|v| {
+            let variant = ident(&v.name);
+            let wire = &v.wire_value;
+            quote! { #wire => Self::#variant, }
+        });
+        quote! {
+            #cfg
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+                    Ok(match value.as_str() {
+                        #(#from_wire)*
+                        _ => Self::Unknown(value),
+                    })
+                }
+            }
+        }
+    });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, #serde)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum #name {
             #(#declared)*
             /// A value this version of the spec does not list; kept as sent.
-            #[serde(untagged)]
             Unknown(String),
         }
 
@@ -206,6 +227,15 @@ fn string_enum(
                 f.write_str(self.as_str())
             }
         }
+
+        #serialize
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        #deserialize
     }
 }
 

@@ -17,29 +17,18 @@ pub struct UpdateAccountAttributeValueDto {
 /// Attribute type
 ///
 /// Example: `account_status`
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AccountAttributeValueResponseDtoAttribute {
-    #[serde(rename = "account_status")]
     AccountStatus,
-    #[serde(rename = "account_classification")]
     AccountClassification,
-    #[serde(rename = "contact_type")]
     ContactType,
-    #[serde(rename = "activity_type")]
     ActivityType,
-    #[serde(rename = "activity_status")]
     ActivityStatus,
-    #[serde(rename = "note_type")]
     NoteType,
-    #[serde(rename = "task_type")]
     TaskType,
-    #[serde(rename = "task_status")]
     TaskStatus,
-    #[serde(rename = "task_priority")]
     TaskPriority,
     /// A value this version of the spec does not list; kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -64,6 +53,35 @@ impl AccountAttributeValueResponseDtoAttribute {
 impl std::fmt::Display for AccountAttributeValueResponseDtoAttribute {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "mock")]
+impl serde::Serialize for AccountAttributeValueResponseDtoAttribute {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AccountAttributeValueResponseDtoAttribute {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "account_status" => Self::AccountStatus,
+                "account_classification" => Self::AccountClassification,
+                "contact_type" => Self::ContactType,
+                "activity_type" => Self::ActivityType,
+                "activity_status" => Self::ActivityStatus,
+                "note_type" => Self::NoteType,
+                "task_type" => Self::TaskType,
+                "task_status" => Self::TaskStatus,
+                "task_priority" => Self::TaskPriority,
+                _ => Self::Unknown(value),
+            },
+        )
     }
 }
 
