@@ -3,7 +3,8 @@
 //! wire for each parameter style and body kind, and how each response kind decodes.
 
 use fixture_clients::client_shapes::{
-    mock, types, Client, CreateItemContent, CreateItemError, CreateItemSuccess, Error, RequestOptions, RetryPolicy,
+    mock, types, Client, CreateItemContent, CreateItemError, CreateItemSuccess, DeleteItemError, Error, RequestOptions,
+    RetryPolicy,
 };
 use fixture_clients::runtime::{BinaryBody, Bytes, Multipart};
 use futures_util::StreamExt;
@@ -373,4 +374,16 @@ async fn x_pagination_names_the_parameter_and_fields_to_page_with() {
     let ids: Vec<String> =
         client(&server).list_forced_stream(&Default::default()).map(|i| i.unwrap().id).collect().await;
     assert_eq!(ids, ["x", "y"]);
+}
+
+#[tokio::test]
+async fn operations_with_the_same_errors_share_one_typed_error_enum() {
+    let server = mock::Server::start().await;
+    server.delete_item().times(1).respond_json(422, json!({"message": "in use"})).await;
+    let client = client(&server);
+    let error = client.delete_item("i1").await.unwrap_err();
+    // `DeleteItemError` is an alias of `CreateItemError`: the same variants, decoded the same way.
+    let typed: Option<&DeleteItemError> = DeleteItemError::of(&error);
+    assert!(matches!(typed, Some(CreateItemError::Status4xx(e)) if e.message == "in use"));
+    assert_eq!(server.received().await[0].url.path(), "/items/i1");
 }

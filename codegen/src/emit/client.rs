@@ -10,6 +10,8 @@ use crate::ir::{
 };
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The `client` module of one API.
 pub fn module(api: &Api, features: &TagFeatures) -> TokenStream {
@@ -22,9 +24,11 @@ pub fn module(api: &Api, features: &TagFeatures) -> TokenStream {
 pub fn parts<'a>(api: &'a Api, features: &'a TagFeatures) -> Vec<Part<'a>> {
     // An operation emits about five types' worth of code (GitHub: 3.4 MB for 771 operations,
     // 1.3 MB for 1,432 types); its mock method, half a type's.
+    let shared = Arc::new(SharedErrors::of(api, features));
     let mut parts: Vec<Part<'a>> = vec![Part::new(1, move || prelude(api, features))];
     for (tag, operations) in tag_groups(api) {
-        parts.push(Part::new(5 * operations.len(), move || tag_section(api, features, tag, &operations)));
+        let shared = Arc::clone(&shared);
+        parts.push(Part::new(5 * operations.len(), move || tag_section(api, features, &shared, tag, &operations)));
     }
     parts.push(Part::new(api.operations.len() / 2, move || mock_module(api, features)));
     parts
@@ -33,23 +37,97 @@ pub fn parts<'a>(api: &'a Api, features: &'a TagFeatures) -> Vec<Part<'a>> {
 /// Operations grouped by their first tag, tags in order of first use, operations in spec order.
 fn tag_groups(api: &Api) -> Vec<(Option<&str>, Vec<&Operation>)> {
     let mut groups: Vec<(Option<&str>, Vec<&Operation>)> = Vec::new();
+    let mut index: HashMap<Option<&str>, usize> = HashMap::new();
     for op in &api.operations {
         let tag = op.tags.first().map(String::as_str);
-        match groups.iter_mut().find(|(t, _)| *t == tag) {
-            Some((_, ops)) => ops.push(op),
-            None => groups.push((tag, vec![op])),
-        }
+        let i = *index.entry(tag).or_insert_with(|| {
+            groups.push((tag, Vec::new()));
+            groups.len() - 1
+        });
+        groups[i].1.push(op);
     }
     groups
 }
 
+/// Operations whose error enums would be the same (statuses, bodies, docs) share one: the first
+/// such operation's. The others' `…Error` names are aliases of it, so every operation keeps its
+/// own error type name while the crate compiles one enum per distinct shape (Oxide's 317
+/// operations have a handful).
+struct SharedErrors<'a> {
+    /// Operation name to the operation that owns its error enum, when that is another one.
+    alias_of: HashMap<&'a str, &'a str>,
+    /// Owning operation name to the number of operations that alias it, and the tag features
+    /// that compile it (empty: always compiled).
+    owners: HashMap<&'a str, (usize, Vec<String>)>,
+}
+
+impl<'a> SharedErrors<'a> {
+    fn of(api: &'a Api, features: &TagFeatures) -> Self {
+        let mut owner_of_shape: HashMap<String, &'a str> = HashMap::new();
+        let mut alias_of = HashMap::new();
+        let mut users: HashMap<&'a str, Vec<&'a str>> = HashMap::new();
+        for op in &api.operations {
+            let Some(shape) = error_shape(op) else { continue };
+            let owner = *owner_of_shape.entry(shape).or_insert(op.name.as_str());
+            if owner != op.name {
+                alias_of.insert(op.name.as_str(), owner);
+            }
+            users.entry(owner).or_default().push(op.name.as_str());
+        }
+        let owners = users
+            .into_iter()
+            .map(|(owner, ops)| {
+                let always = ops.iter().any(|op| features.operation_features(op).is_empty());
+                let mut needed: Vec<String> = Vec::new();
+                if !always {
+                    for feature in &features.features {
+                        if ops.iter().any(|op| features.operation_features(op).contains(feature)) {
+                            needed.push(feature.clone());
+                        }
+                    }
+                }
+                (owner, (ops.len() - 1, needed))
+            })
+            .collect();
+        Self { alias_of, owners }
+    }
+}
+
+/// What makes two operations' error enums the same: each error response's status, first line of
+/// description and body type, in the order [`error_enum`] reads them. `None` when it has none.
+fn error_shape(op: &Operation) -> Option<String> {
+    let errors: Vec<&Response> = op.responses.iter().filter(|r| !r.status.is_success()).collect();
+    if !errors.iter().any(|r| matches!(r.body, Some(BodyKind::Json(_)))) {
+        return None;
+    }
+    let mut shape = String::new();
+    for r in errors {
+        let body = match &r.body {
+            Some(BodyKind::Json(ty)) => format!("{ty:?}"),
+            _ => String::new(),
+        };
+        let description = r.description.lines().next().unwrap_or("").trim();
+        shape.push_str(&format!("{}\u{1f}{description}\u{1f}{body}\u{1e}", status_text(&r.status)));
+    }
+    Some(shape)
+}
+
 /// The operations of one tag: their response, error and header types, then their methods.
-fn tag_section(api: &Api, features: &TagFeatures, tag: Option<&str>, operations: &[&Operation]) -> TokenStream {
+fn tag_section(
+    api: &Api,
+    features: &TagFeatures,
+    shared: &SharedErrors<'_>,
+    tag: Option<&str>,
+    operations: &[&Operation],
+) -> TokenStream {
     let mut items = Vec::new();
     let mut methods = Vec::new();
     for op in operations {
         let cfg = features.operation_cfg(&op.name);
-        let emitted = operation(op, api);
+        let emitted = operation(op, api, shared);
+        if let Some((shared_error, features)) = &emitted.shared_error {
+            items.push(gate_items(&TagFeatures::cfg_of(features), shared_error));
+        }
         items.push(gate_items(&cfg, &emitted.items));
         methods.push(gate_items(&cfg, &emitted.methods));
     }
@@ -421,6 +499,8 @@ struct Emitted {
     methods: TokenStream,
     /// Types beside `Client`: success, error, header and body-choice enums.
     items: TokenStream,
+    /// An error enum other operations share, and the tag features that compile it.
+    shared_error: Option<(TokenStream, Vec<String>)>,
 }
 
 /// How the success of an operation is returned.
@@ -433,7 +513,7 @@ enum Returns {
     Events(TokenStream),
 }
 
-fn operation(op: &Operation, api: &Api) -> Emitted {
+fn operation(op: &Operation, api: &Api, shared: &SharedErrors<'_>) -> Emitted {
     let name = ident(&op.name);
     let type_prefix = crate::naming::type_name(op.name.trim_start_matches("r#"));
     let request_fn = format_ident!("{}_request", op.name.trim_start_matches("r#"));
@@ -493,10 +573,30 @@ fn operation(op: &Operation, api: &Api) -> Emitted {
     };
 
     // Typed errors for documented error statuses with a JSON body.
-    let error_type = error_enum(&type_prefix, op).map(|(name, item)| {
-        items.push(item);
-        name
-    });
+    let mut shared_error = None;
+    let error_type = match shared.alias_of.get(op.name.as_str()) {
+        Some(owner) => {
+            let name = format_ident!("{type_prefix}Error");
+            let owner_type = format_ident!("{}Error", crate::naming::type_name(owner.trim_start_matches("r#")));
+            let doc = format!(
+                " The documented error bodies of [`Client::{}`]: the same as those of [`{owner_type}`].",
+                op.name.trim_start_matches("r#")
+            );
+            items.push(quote!(#[doc = #doc] pub type #name = #owner_type;));
+            Some(name)
+        }
+        None => {
+            let (others, features) = shared.owners.get(op.name.as_str()).cloned().unwrap_or_default();
+            error_enum(&type_prefix, op, others).map(|(name, item)| {
+                if others > 0 {
+                    shared_error = Some((item, features));
+                } else {
+                    items.push(item);
+                }
+                name
+            })
+        }
+    };
     let into_error = match &error_type {
         Some(error) => quote!(response.into_typed_error(#error::decode)),
         None => quote!(response.into_error()),
@@ -626,7 +726,7 @@ fn operation(op: &Operation, api: &Api) -> Emitted {
     }
 
     methods.push(builder);
-    Emitted { methods: quote!(#(#methods)*), items: quote!(#(#items)*) }
+    Emitted { methods: quote!(#(#methods)*), items: quote!(#(#items)*), shared_error }
 }
 
 fn status_variant(status: &StatusMatch) -> Ident {
@@ -742,7 +842,8 @@ fn status_text(status: &StatusMatch) -> String {
 }
 
 /// The per-operation enum of typed error bodies, when a documented error status has a JSON body.
-fn error_enum(type_prefix: &str, op: &Operation) -> Option<(Ident, TokenStream)> {
+/// The error enum of `op`; `others` operations alias it (see [`SharedErrors`]).
+fn error_enum(type_prefix: &str, op: &Operation, others: usize) -> Option<(Ident, TokenStream)> {
     let errors: Vec<&Response> = op.responses.iter().filter(|r| !r.status.is_success()).collect();
     if !errors.iter().any(|r| matches!(r.body, Some(BodyKind::Json(_)))) {
         return None;
@@ -794,9 +895,14 @@ fn error_enum(type_prefix: &str, op: &Operation) -> Option<(Ident, TokenStream)>
             }
         });
     }
+    let shared = match others {
+        0 => String::new(),
+        1 => " (and of one other operation, whose error type is an alias of this one)".to_owned(),
+        n => format!(" (and of {n} other operations, whose error types are aliases of this one)"),
+    };
     let doc = format!(
-        " The documented error bodies of [`Client::{op}`]. A failed call is still [`Error::Api`] (status, \
-         headers and raw body); this is its decoded body: `{name}::of(&error)`.",
+        " The documented error bodies of [`Client::{op}`]{shared}. A failed call is still [`Error::Api`] \
+         (status, headers and raw body); this is its decoded body: `{name}::of(&error)`.",
         op = op.name.trim_start_matches("r#")
     );
     // With only a `default` body there is no status to look at.
@@ -809,8 +915,8 @@ fn error_enum(type_prefix: &str, op: &Operation) -> Option<(Ident, TokenStream)>
         }
 
         impl #name {
-            /// The typed body of `error`, when it is an [`Error::Api`] of this operation whose
-            /// status is documented and whose body matches the spec.
+            /// The typed body of `error`, when it is an [`Error::Api`] whose status is one of these
+            /// and whose body matches the spec.
             pub fn of(error: &Error) -> Option<&Self> {
                 error.api()?.detail()
             }

@@ -91,6 +91,14 @@ impl TagFeatures {
     }
 }
 
+impl TagFeatures {
+    /// `#[cfg(...)]` for an item compiled when any of `features` is on; nothing when none are
+    /// listed (always compiled).
+    pub fn cfg_of(features: &[String]) -> TokenStream {
+        cfg(Some(&features.to_vec()))
+    }
+}
+
 fn cfg(features: Option<&Vec<String>>) -> TokenStream {
     match features.map(Vec::as_slice) {
         None | Some([]) => quote!(),

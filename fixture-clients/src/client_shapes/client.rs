@@ -102,16 +102,7 @@ impl Client {
     }
 }
 
-/// The request body, in one of the media types the operation accepts.
-#[derive(Debug)]
-pub enum CreateItemContent {
-    /// `application/json`.
-    Json(types::NewItem),
-    /// `application/x-www-form-urlencoded`.
-    Form(types::NewItem),
-}
-
-/// The documented error bodies of [`Client::create_item`]. A failed call is still [`Error::Api`] (status, headers and raw body); this is its decoded body: `CreateItemError::of(&error)`.
+/// The documented error bodies of [`Client::create_item`] (and of one other operation, whose error type is an alias of this one). A failed call is still [`Error::Api`] (status, headers and raw body); this is its decoded body: `CreateItemError::of(&error)`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateItemError {
     /// 409: Conflict.
@@ -123,8 +114,8 @@ pub enum CreateItemError {
 }
 
 impl CreateItemError {
-    /// The typed body of `error`, when it is an [`Error::Api`] of this operation whose
-    /// status is documented and whose body matches the spec.
+    /// The typed body of `error`, when it is an [`Error::Api`] whose status is one of these
+    /// and whose body matches the spec.
     pub fn of(error: &Error) -> Option<&Self> {
         error.api()?.detail()
     }
@@ -138,6 +129,15 @@ impl CreateItemError {
         }
         serde_json::from_slice(body).ok().map(Self::Default)
     }
+}
+
+/// The request body, in one of the media types the operation accepts.
+#[derive(Debug)]
+pub enum CreateItemContent {
+    /// `application/json`.
+    Json(types::NewItem),
+    /// `application/x-www-form-urlencoded`.
+    Form(types::NewItem),
 }
 
 /// The successful responses of [`Client::create_item`], one variant per documented status.
@@ -164,6 +164,9 @@ impl CreateItemSuccess {
         }
     }
 }
+
+/// The documented error bodies of [`Client::delete_item`]: the same as those of [`CreateItemError`].
+pub type DeleteItemError = CreateItemError;
 
 /// The response headers of [`Client::list_linked`] that the spec declares (absent or unparsable ones are `None`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -383,6 +386,40 @@ impl Client {
                 request.form(&body)?;
             }
         }
+        Ok(request)
+    }
+
+    /// Its error responses are createItem's, so its error type is an alias of that one.
+    ///
+    /// `DELETE /items/{id}` (operation `deleteItem`).
+    ///
+    /// Parameters:
+    /// - `id` (path `id`)
+    ///
+    /// Responses:
+    /// - 204: Deleted.
+    /// - 409: Conflict.
+    /// - 4XX: Client error.
+    /// - default: Anything else.
+    ///
+    /// # Errors
+    /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
+    pub async fn delete_item(&self, id: &str) -> Result<(), Error> {
+        let request = Self::delete_item_request(id)?;
+        let response = self.transport.send_with(request, &self.options).await?;
+        if response.status.is_success() {
+            response.empty()
+        } else {
+            Err(response.into_typed_error(DeleteItemError::decode))
+        }
+    }
+
+    /// The request of [`Client::delete_item`], ready to send.
+    fn delete_item_request(id: &str) -> Result<Request, Error> {
+        const SECURITY: runtime::Security = &[];
+        let path = ["/items/", &runtime::path_segment(id)?].concat();
+        let mut request = Request::new("deleteItem", Method::DELETE, path, SECURITY);
+        request.template("/items/{id}");
         Ok(request)
     }
 
@@ -883,6 +920,10 @@ pub mod mock {
         /// Mocks [`Client::create_item`](super::Client::create_item): `POST /items`.
         pub fn create_item(&self) -> Endpoint<'_, serde_json::Value> {
             Endpoint::new(&self.server, "POST", "^/items$")
+        }
+        /// Mocks [`Client::delete_item`](super::Client::delete_item): `DELETE /items/{id}`.
+        pub fn delete_item(&self) -> Endpoint<'_, serde_json::Value> {
+            Endpoint::new(&self.server, "DELETE", "^/items/[^/]+$")
         }
         /// Mocks [`Client::list_pages`](super::Client::list_pages): `GET /pages`.
         pub fn list_pages(&self) -> Endpoint<'_, types::ItemList> {
