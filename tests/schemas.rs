@@ -320,3 +320,24 @@ fn a_type_list_is_an_untagged_enum_with_one_variant_per_type() {
     assert_eq!(null.value, None);
     assert!(decode_error::<Setting>(json!({"value": true})).contains("no variant of `SettingValue` matched"));
 }
+
+#[test]
+fn objects_decode_by_property_name_keep_typed_extras_and_report_what_is_wrong() {
+    use nullable::types::{AccountPatch, Empty, Labels};
+    // Undeclared properties land in the typed map, and are written back beside the declared ones.
+    let labels: Labels = round_trip(json!({"name": "n", "a": 1, "b": 2}));
+    assert_eq!(labels.name, "n");
+    assert_eq!(labels.additional_properties.into_iter().collect::<Vec<_>>(), [("a".into(), 1), ("b".into(), 2)]);
+    let error = decode_error::<Labels>(json!({"name": "n", "a": "one"}));
+    assert!(error.starts_with("a: invalid type: string \"one\", expected i64"), "{error}");
+    // Without additionalProperties, unknown properties are ignored; order does not matter.
+    let patch: AccountPatch = serde_json::from_value(json!({"zzz": [1], "owner": null, "id": "a"})).unwrap();
+    assert_eq!((patch.id.as_str(), patch.owner, patch.name), ("a", None, Nullable::Absent));
+    let _: Empty = serde_json::from_value(json!({"anything": {"at": "all"}})).unwrap();
+    // A missing required property, a wrong type inside, and a value that is not an object at all.
+    let missing = decode_error::<AccountPatch>(json!({"owner": null}));
+    assert!(missing.starts_with("missing field `id`"), "{missing}");
+    let wrong = decode_error::<AccountPatch>(json!({"id": 5, "owner": null}));
+    assert!(wrong.starts_with("id: invalid type: integer `5`, expected a string"), "{wrong}");
+    assert!(decode_error::<AccountPatch>(json!(["a", null])).contains("expected struct AccountPatch"));
+}

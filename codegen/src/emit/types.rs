@@ -97,12 +97,22 @@ fn type_def(
     match &def.kind {
         TypeKind::Struct { fields, additional } => {
             let default = if fields.iter().all(|f| !f.required) { quote!(Default,) } else { quote!() };
+            // Field attributes are for the derived `Serialize`; with it only under `mock`, so are they.
+            let ser_attr = |args: TokenStream| {
+                if directions.ser {
+                    quote!(#[serde(#args)])
+                } else {
+                    quote!(#[cfg_attr(feature = "mock", serde(#args))])
+                }
+            };
             let mut default_fns = Vec::new();
+            let mut applied_defaults = Vec::new();
             let mut field_tokens: Vec<TokenStream> = fields
                 .iter()
                 .map(|field| {
                     let default = field_default(&def.name, field, directions.de, ctx);
-                    if let Some((name, _, body)) = default.as_ref().filter(|(name, _, _)| !name.is_empty()) {
+                    let applied = default.as_ref().map(|(name, _, _)| name.as_str()).filter(|name| !name.is_empty());
+                    if let (Some(name), Some((_, _, body))) = (applied, default.as_ref()) {
                         let fn_name = ident(name);
                         let ty = field_type(field, true);
                         default_fns.push(quote! {
@@ -112,24 +122,33 @@ fn type_def(
                             }
                         });
                     }
-                    serde_field(field, default.as_ref().map(|(name, note, _)| (name.as_str(), note.as_str())))
+                    applied_defaults.push(applied.map(ident));
+                    serde_field(field, default.as_ref().map(|(_, note, _)| note.as_str()), &ser_attr)
                 })
                 .collect();
-            if let Some(extra) = additional {
-                let value = rust_type(extra, Scope::Types);
-                let extra_name = ident(&extra_field_name(fields));
+            let extra =
+                additional.as_ref().map(|extra| (ident(&extra_field_name(fields)), rust_type(extra, Scope::Types)));
+            if let Some((extra_name, value)) = &extra {
+                let flatten = ser_attr(quote!(flatten));
                 field_tokens.push(quote! {
                     /// Properties not declared in the spec.
-                    #[serde(flatten)]
+                    #flatten
                     pub #extra_name: std::collections::BTreeMap<String, #value>,
                 });
             }
+            let serialize = if directions.ser { quote!(serde::Serialize) } else { quote!() };
+            let deserialize = directions.de.then(|| {
+                let deserialize = struct_deserialize(&name, fields, &applied_defaults, extra.as_ref().map(|(n, _)| n));
+                quote!(#cfg #deserialize)
+            });
             quote! {
                 #derived_doc
-                #[derive(Debug, Clone, PartialEq, #eq #default #serde)]
+                #[derive(Debug, Clone, PartialEq, #eq #default #serialize)]
                 pub struct #name {
                     #(#field_tokens)*
                 }
+
+                #deserialize
 
                 #(#default_fns)*
             }
@@ -440,11 +459,14 @@ fn tagged(
 
 /// A struct field; `default` is the name of the function giving its spec default, and the note
 /// saying so (or that the default is not applied).
-fn serde_field(field: &Field, default: Option<(&str, &str)>) -> TokenStream {
+/// A struct field with its docs (and default note) and the attributes its `Serialize` needs.
+fn serde_field(
+    field: &Field,
+    default_note: Option<&str>,
+    ser_attr: &dyn Fn(TokenStream) -> TokenStream,
+) -> TokenStream {
     let mut docs = field.docs.clone();
-    if let Some((_, note)) = default {
-        docs.notes.push(note.to_owned());
-    }
+    docs.notes.extend(default_note.map(str::to_owned));
     let doc = docs::attrs_with_constraints(&docs, &field.constraints);
     let name = ident(&field.name);
     let ty = field_type(field, true);
@@ -454,18 +476,95 @@ fn serde_field(field: &Field, default: Option<(&str, &str)>) -> TokenStream {
         serde_args.push(quote!(rename = #wire));
     }
     let nullable = matches!(field.ty, TypeRef::Nullable(_));
-    match default {
-        Some((function, _)) if !function.is_empty() => serde_args.push(quote!(default = #function)),
-        _ if !field.required || nullable => serde_args.push(quote!(default)),
-        _ => {}
-    }
     if !field.required && nullable {
         serde_args.push(quote!(skip_serializing_if = "crate::runtime::Nullable::is_absent"));
     } else if !field.required {
         serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
     }
-    let serde = if serde_args.is_empty() { quote!() } else { quote!(#[serde(#(#serde_args),*)]) };
+    let serde = if serde_args.is_empty() { quote!() } else { ser_attr(quote!(#(#serde_args),*)) };
     quote! { #doc #serde pub #name: #ty, }
+}
+
+/// `Deserialize` for an object type, written out: a derive also expands a field-name enum with
+/// three visitors and a sequence form, and object types are most of a large spec's code.
+///
+/// As the derive would: properties by wire name, unknown ones ignored (or kept in `extra`),
+/// absent ones their default: `None`, [`Nullable::Absent`], or the spec's default where
+/// `applied_defaults` names its function; an absent required one is serde's "missing field".
+///
+/// [`Nullable::Absent`]: crate::runtime::Nullable::Absent
+fn struct_deserialize(
+    name: &proc_macro2::Ident,
+    fields: &[Field],
+    applied_defaults: &[Option<proc_macro2::Ident>],
+    extra: Option<&proc_macro2::Ident>,
+) -> TokenStream {
+    let locals: Vec<proc_macro2::Ident> = (0..fields.len()).map(|i| quote::format_ident!("field{i}")).collect();
+    let arms = fields.iter().zip(&locals).map(|(field, local)| {
+        let wire = &field.wire_name;
+        quote!(#wire => #local = Some(map.next_value()?),)
+    });
+    let unknown = match extra {
+        Some(_) => quote!(_ => { extra.insert(key.into_string(), map.next_value()?); }),
+        None => quote!(_ => { map.next_value::<serde::de::IgnoredAny>()?; }),
+    };
+    let extra_local = extra.map(|_| quote!(let mut extra = std::collections::BTreeMap::new();));
+    let read = if fields.is_empty() {
+        match extra {
+            Some(_) => quote! {
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    extra.insert(key.into_string(), map.next_value()?);
+                }
+            },
+            None => quote! {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            },
+        }
+    } else {
+        quote! {
+            while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                match key.as_str() {
+                    #(#arms)*
+                    #unknown
+                }
+            }
+        }
+    };
+    let finish = fields.iter().zip(&locals).zip(applied_defaults).map(|((field, local), applied)| {
+        let rust_name = ident(&field.name);
+        let wire = &field.wire_name;
+        let nullable = matches!(field.ty, TypeRef::Nullable(_));
+        let value = match applied {
+            Some(function) => quote!(#local.unwrap_or_else(#function)),
+            None if field.required && !nullable => quote!(crate::runtime::required::<_, A::Error>(#local, #wire)?),
+            None => quote!(#local.unwrap_or_default()),
+        };
+        quote!(#rust_name: #value,)
+    });
+    let extra_field = extra.map(|extra| quote!(#extra: extra,));
+    let expecting = format!("struct {name}");
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                        #(let mut #locals = None;)*
+                        #extra_local
+                        #read
+                        Ok(#name { #(#finish)* #extra_field })
+                    }
+                }
+                deserializer.deserialize_map(Visitor)
+            }
+        }
+    }
 }
 
 /// A field's Rust type: `Option` when not required or nullable, [`Nullable`] when both (for model

@@ -47,12 +47,47 @@ pub struct ListForcedParams {
 }
 
 #[cfg_attr(feature = "mock", derive(serde::Serialize))]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ListForcedResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub things: Option<Vec<Item>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub continuation: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for ListForcedResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListForcedResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListForcedResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListForcedResponse, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "things" => field0 = Some(map.next_value()?),
+                        "continuation" => field1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ListForcedResponse {
+                    things: field0.unwrap_or_default(),
+                    continuation: field1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// Query, header and cookie parameters of [`Client::list_linked`](super::Client).
@@ -61,86 +96,395 @@ pub struct ListLinkedParams {
     pub after: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Filter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for Filter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Filter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Filter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Filter, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "status" => field0 = Some(map.next_value()?),
+                        "owner" => field1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Filter {
+                    status: field0.unwrap_or_default(),
+                    owner: field1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Point {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub x: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub y: Option<i64>,
 }
 
+impl<'de> serde::Deserialize<'de> for Point {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Point;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Point")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Point, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "x" => field0 = Some(map.next_value()?),
+                        "y" => field1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Point {
+                    x: field0.unwrap_or_default(),
+                    y: field1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 #[cfg_attr(feature = "mock", derive(serde::Serialize))]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for Item {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Item;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Item")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Item, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field0 = Some(map.next_value()?),
+                        "name" => field1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Item {
+                    id: crate::runtime::required::<_, A::Error>(field0, "id")?,
+                    name: field1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct NewItemMeta {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct NewItem {
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<NewItemMeta>,
 }
 
 #[cfg_attr(feature = "mock", derive(serde::Serialize))]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ItemPage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub data: Option<Vec<Item>>,
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    #[cfg_attr(
+        feature = "mock",
+        serde(skip_serializing_if = "crate::runtime::Nullable::is_absent")
+    )]
     pub next_cursor: crate::runtime::Nullable<String>,
 }
 
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
-pub struct ItemList {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<Item>>,
+impl<'de> serde::Deserialize<'de> for ItemPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ItemPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ItemPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemPage, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "data" => field0 = Some(map.next_value()?),
+                        "next_cursor" => field1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemPage {
+                    data: field0.unwrap_or_default(),
+                    next_cursor: field1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 #[cfg_attr(feature = "mock", derive(serde::Serialize))]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ItemList {
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    pub items: Option<Vec<Item>>,
+}
+
+impl<'de> serde::Deserialize<'de> for ItemList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ItemList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ItemList")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ItemList, A::Error> {
+                let mut field0 = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "items" => field0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemList {
+                    items: field0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
     pub job_id: String,
 }
 
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
-pub struct Problem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<i64>,
+impl<'de> serde::Deserialize<'de> for Job {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Job;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Job")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Job, A::Error> {
+                let mut field0 = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "job_id" => field0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Job {
+                    job_id: crate::runtime::required::<_, A::Error>(field0, "job_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 #[cfg_attr(feature = "mock", derive(serde::Serialize))]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Problem {
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    pub r#type: Option<String>,
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    pub title: Option<String>,
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
+    pub status: Option<i64>,
+}
+
+impl<'de> serde::Deserialize<'de> for Problem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Problem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Problem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Problem, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "type" => field0 = Some(map.next_value()?),
+                        "title" => field1 = Some(map.next_value()?),
+                        "status" => field2 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Problem {
+                    r#type: field0.unwrap_or_default(),
+                    title: field1.unwrap_or_default(),
+                    status: field2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErrorBody {
     pub message: String,
 }
 
+impl<'de> serde::Deserialize<'de> for ErrorBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ErrorBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ErrorBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorBody, A::Error> {
+                let mut field0 = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "message" => field0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ErrorBody {
+                    message: crate::runtime::required::<_, A::Error>(field0, "message")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 #[cfg_attr(feature = "mock", derive(serde::Serialize))]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tick {
     pub n: i64,
+}
+
+impl<'de> serde::Deserialize<'de> for Tick {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Tick;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Tick")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Tick, A::Error> {
+                let mut field0 = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "n" => field0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Tick {
+                    n: crate::runtime::required::<_, A::Error>(field0, "n")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

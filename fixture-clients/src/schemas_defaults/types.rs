@@ -47,72 +47,154 @@ impl<'de> serde::Deserialize<'de> for SettingsMode {
 }
 
 /// An object default is only documented.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct SettingsLimits {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for SettingsLimits {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SettingsLimits;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SettingsLimits")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SettingsLimits, A::Error> {
+                let mut field0 = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "max" => field0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SettingsLimits {
+                    max: field0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Settings {
     /// Required, so its default is only documented.
     ///
     /// Default: `"x"` (not applied when decoding: an absent value stays absent).
     pub id: String,
     /// Default: `"untitled"`; an absent value decodes as this.
-    #[serde(default = "default_settings_name", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Default: `3`; an absent value decodes as this.
-    #[serde(
-        default = "default_settings_retries",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retries: Option<i32>,
     /// Default: `1.5`; an absent value decodes as this.
-    #[serde(
-        default = "default_settings_timeout",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<f64>,
     /// Default: `false`; an absent value decodes as this.
-    #[serde(
-        default = "default_settings_verbose",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verbose: Option<bool>,
     /// Default: `"safe"`; an absent value decodes as this.
-    #[serde(default = "default_settings_mode", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<SettingsMode>,
     /// A default beside a `$ref` (3.0 `allOf` wrapper).
     ///
     /// Default: `"high"`; an absent value decodes as this.
-    #[serde(default = "default_settings_level", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<Level>,
     /// Default: `["a","b"]`; an absent value decodes as this.
-    #[serde(
-        default = "default_settings_labels",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
     /// Default: `[]`; an absent value decodes as this.
-    #[serde(default = "default_settings_empty", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub empty: Option<Vec<i64>>,
     /// Default: `"n/a"`; an absent value decodes as this.
-    #[serde(
-        default = "default_settings_note",
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub note: crate::runtime::Nullable<String>,
     /// An object default is only documented.
     ///
     /// Default: `{"max":1}` (not applied when decoding: an absent value stays absent).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limits: Option<SettingsLimits>,
     /// A date-time default is only documented.
     ///
     /// Default: `"2024-01-01T00:00:00Z"` (not applied when decoding: an absent value stays absent).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub started: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for Settings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Settings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Settings")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Settings, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                let mut field3 = None;
+                let mut field4 = None;
+                let mut field5 = None;
+                let mut field6 = None;
+                let mut field7 = None;
+                let mut field8 = None;
+                let mut field9 = None;
+                let mut field10 = None;
+                let mut field11 = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field0 = Some(map.next_value()?),
+                        "name" => field1 = Some(map.next_value()?),
+                        "retries" => field2 = Some(map.next_value()?),
+                        "timeout" => field3 = Some(map.next_value()?),
+                        "verbose" => field4 = Some(map.next_value()?),
+                        "mode" => field5 = Some(map.next_value()?),
+                        "level" => field6 = Some(map.next_value()?),
+                        "labels" => field7 = Some(map.next_value()?),
+                        "empty" => field8 = Some(map.next_value()?),
+                        "note" => field9 = Some(map.next_value()?),
+                        "limits" => field10 = Some(map.next_value()?),
+                        "started" => field11 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Settings {
+                    id: crate::runtime::required::<_, A::Error>(field0, "id")?,
+                    name: field1.unwrap_or_else(default_settings_name),
+                    retries: field2.unwrap_or_else(default_settings_retries),
+                    timeout: field3.unwrap_or_else(default_settings_timeout),
+                    verbose: field4.unwrap_or_else(default_settings_verbose),
+                    mode: field5.unwrap_or_else(default_settings_mode),
+                    level: field6.unwrap_or_else(default_settings_level),
+                    labels: field7.unwrap_or_else(default_settings_labels),
+                    empty: field8.unwrap_or_else(default_settings_empty),
+                    note: field9.unwrap_or_else(default_settings_note),
+                    limits: field10.unwrap_or_default(),
+                    started: field11.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 fn default_settings_name() -> Option<String> {

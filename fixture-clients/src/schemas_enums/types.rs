@@ -324,21 +324,74 @@ impl<'de> serde::Deserialize<'de> for TaskShade {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Task {
     pub priority: Priority,
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub colour: crate::runtime::Nullable<Colour>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<Kind>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<Version>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub awkward: Option<Awkward>,
     /// An inline integer enum.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<TaskLevel>,
     /// An inline string enum including null (3.0 style, with nullable).
-    #[serde(default, skip_serializing_if = "crate::runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub shade: crate::runtime::Nullable<TaskShade>,
+}
+
+impl<'de> serde::Deserialize<'de> for Task {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Task;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Task")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Task, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                let mut field3 = None;
+                let mut field4 = None;
+                let mut field5 = None;
+                let mut field6 = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "priority" => field0 = Some(map.next_value()?),
+                        "colour" => field1 = Some(map.next_value()?),
+                        "kind" => field2 = Some(map.next_value()?),
+                        "version" => field3 = Some(map.next_value()?),
+                        "awkward" => field4 = Some(map.next_value()?),
+                        "level" => field5 = Some(map.next_value()?),
+                        "shade" => field6 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Task {
+                    priority: crate::runtime::required::<
+                        _,
+                        A::Error,
+                    >(field0, "priority")?,
+                    colour: field1.unwrap_or_default(),
+                    kind: field2.unwrap_or_default(),
+                    version: field3.unwrap_or_default(),
+                    awkward: field4.unwrap_or_default(),
+                    level: field5.unwrap_or_default(),
+                    shade: field6.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

@@ -24,9 +24,40 @@ impl<'de> serde::Deserialize<'de> for SettingValue {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Setting {
     /// A 3.1 type list; each branch keeps its own keywords.
-    #[serde(default)]
     pub value: Option<SettingValue>,
+}
+
+impl<'de> serde::Deserialize<'de> for Setting {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Setting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Setting")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Setting, A::Error> {
+                let mut field0 = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "value" => field0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Setting {
+                    value: field0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

@@ -32,67 +32,213 @@ impl PatchV0AccountsByAccountIdBody {
 
 /// Fields taken from the response example. The field reference in the documentation stops after "linkedProspects object[] required", so it does not say which of these fields are required; none are marked required.
 #[cfg_attr(feature = "mock", derive(serde::Serialize))]
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PatchV0AccountsByAccountIdResponseLinkedProspectsItem {
-    #[serde(rename = "prospectId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "mock",
+        serde(rename = "prospectId", skip_serializing_if = "Option::is_none")
+    )]
     pub prospect_id: Option<String>,
-    #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "mock",
+        serde(rename = "tenantId", skip_serializing_if = "Option::is_none")
+    )]
     pub tenant_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub domain: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub slug: Option<String>,
-    #[serde(rename = "phoneNumber", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "mock",
+        serde(rename = "phoneNumber", skip_serializing_if = "Option::is_none")
+    )]
     pub phone_number: Option<String>,
-    #[serde(
-        rename = "linkedinProfileUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "mock",
+        serde(rename = "linkedinProfileUrl", skip_serializing_if = "Option::is_none")
     )]
     pub linkedin_profile_url: Option<String>,
     /// Example: `2023-11-07T05:31:56Z`
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "mock",
+        serde(rename = "createdAt", skip_serializing_if = "Option::is_none")
+    )]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Example: `2023-11-07T05:31:56Z`
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "mock",
+        serde(rename = "updatedAt", skip_serializing_if = "Option::is_none")
+    )]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl<'de> serde::Deserialize<'de>
+for PatchV0AccountsByAccountIdResponseLinkedProspectsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PatchV0AccountsByAccountIdResponseLinkedProspectsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "struct PatchV0AccountsByAccountIdResponseLinkedProspectsItem",
+                )
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                PatchV0AccountsByAccountIdResponseLinkedProspectsItem,
+                A::Error,
+            > {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                let mut field3 = None;
+                let mut field4 = None;
+                let mut field5 = None;
+                let mut field6 = None;
+                let mut field7 = None;
+                let mut field8 = None;
+                let mut field9 = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "prospectId" => field0 = Some(map.next_value()?),
+                        "tenantId" => field1 = Some(map.next_value()?),
+                        "name" => field2 = Some(map.next_value()?),
+                        "email" => field3 = Some(map.next_value()?),
+                        "domain" => field4 = Some(map.next_value()?),
+                        "slug" => field5 = Some(map.next_value()?),
+                        "phoneNumber" => field6 = Some(map.next_value()?),
+                        "linkedinProfileUrl" => field7 = Some(map.next_value()?),
+                        "createdAt" => field8 = Some(map.next_value()?),
+                        "updatedAt" => field9 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PatchV0AccountsByAccountIdResponseLinkedProspectsItem {
+                    prospect_id: field0.unwrap_or_default(),
+                    tenant_id: field1.unwrap_or_default(),
+                    name: field2.unwrap_or_default(),
+                    email: field3.unwrap_or_default(),
+                    domain: field4.unwrap_or_default(),
+                    slug: field5.unwrap_or_default(),
+                    phone_number: field6.unwrap_or_default(),
+                    linkedin_profile_url: field7.unwrap_or_default(),
+                    created_at: field8.unwrap_or_default(),
+                    updated_at: field9.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 #[cfg_attr(feature = "mock", derive(serde::Serialize))]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatchV0AccountsByAccountIdResponse {
     /// Account ID
     ///
     /// Constraints: length at least 1, pattern `^account_[a-z0-9]{26}$`.
-    #[serde(rename = "accountId")]
+    #[cfg_attr(feature = "mock", serde(rename = "accountId"))]
     pub account_id: String,
     /// Tenant ID that owns the account
-    #[serde(rename = "tenantId")]
+    #[cfg_attr(feature = "mock", serde(rename = "tenantId"))]
     pub tenant_id: String,
     /// Constraints: length at least 1.
     pub domain: String,
     /// Constraints: length 1..=255.
-    #[serde(default)]
     pub name: Option<String>,
     /// Constraints: pattern `^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))T(?:(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z))$`.
     ///
     /// Example: `2023-11-07T05:31:56Z`
-    #[serde(rename = "createdAt")]
+    #[cfg_attr(feature = "mock", serde(rename = "createdAt"))]
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Constraints: pattern `^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))T(?:(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z))$`.
     ///
     /// Example: `2023-11-07T05:31:56Z`
-    #[serde(rename = "updatedAt")]
+    #[cfg_attr(feature = "mock", serde(rename = "updatedAt"))]
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// Constraints: pattern `^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))T(?:(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z))$`.
     ///
     /// Example: `2023-11-07T05:31:56Z`
-    #[serde(rename = "latestActivityAt", default)]
+    #[cfg_attr(feature = "mock", serde(rename = "latestActivityAt"))]
     pub latest_activity_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(rename = "linkedProspects")]
+    #[cfg_attr(feature = "mock", serde(rename = "linkedProspects"))]
     pub linked_prospects: Vec<PatchV0AccountsByAccountIdResponseLinkedProspectsItem>,
+}
+
+impl<'de> serde::Deserialize<'de> for PatchV0AccountsByAccountIdResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PatchV0AccountsByAccountIdResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PatchV0AccountsByAccountIdResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PatchV0AccountsByAccountIdResponse, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                let mut field3 = None;
+                let mut field4 = None;
+                let mut field5 = None;
+                let mut field6 = None;
+                let mut field7 = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "accountId" => field0 = Some(map.next_value()?),
+                        "tenantId" => field1 = Some(map.next_value()?),
+                        "domain" => field2 = Some(map.next_value()?),
+                        "name" => field3 = Some(map.next_value()?),
+                        "createdAt" => field4 = Some(map.next_value()?),
+                        "updatedAt" => field5 = Some(map.next_value()?),
+                        "latestActivityAt" => field6 = Some(map.next_value()?),
+                        "linkedProspects" => field7 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PatchV0AccountsByAccountIdResponse {
+                    account_id: crate::runtime::required::<
+                        _,
+                        A::Error,
+                    >(field0, "accountId")?,
+                    tenant_id: crate::runtime::required::<
+                        _,
+                        A::Error,
+                    >(field1, "tenantId")?,
+                    domain: crate::runtime::required::<_, A::Error>(field2, "domain")?,
+                    name: field3.unwrap_or_default(),
+                    created_at: crate::runtime::required::<
+                        _,
+                        A::Error,
+                    >(field4, "createdAt")?,
+                    updated_at: crate::runtime::required::<
+                        _,
+                        A::Error,
+                    >(field5, "updatedAt")?,
+                    latest_activity_at: field6.unwrap_or_default(),
+                    linked_prospects: crate::runtime::required::<
+                        _,
+                        A::Error,
+                    >(field7, "linkedProspects")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

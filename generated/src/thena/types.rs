@@ -5,12 +5,12 @@ pub struct UpdateAccountAttributeValueDto {
     /// Attribute value
     ///
     /// Example: `PROSPECT`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Whether the attribute is default
     ///
     /// Example: `false`
-    #[serde(rename = "isDefault", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "isDefault", skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
 }
 
@@ -86,7 +86,7 @@ impl<'de> serde::Deserialize<'de> for AccountAttributeValueResponseDtoAttribute 
 }
 
 #[cfg_attr(feature = "mock", derive(serde::Serialize))]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountAttributeValueResponseDto {
     /// The unique identifier of the attribute value
     pub id: String,
@@ -99,199 +99,395 @@ pub struct AccountAttributeValueResponseDto {
     /// Example: `PROSPECT`
     pub value: String,
     /// Whether this value is default for the attribute
-    #[serde(rename = "isDefault")]
+    #[cfg_attr(feature = "mock", serde(rename = "isDefault"))]
     pub is_default: bool,
     /// The creation date of the attribute value
-    #[serde(rename = "createdAt")]
+    #[cfg_attr(feature = "mock", serde(rename = "createdAt"))]
     pub created_at: String,
     /// The update date of the attribute value
-    #[serde(rename = "updatedAt")]
+    #[cfg_attr(feature = "mock", serde(rename = "updatedAt"))]
     pub updated_at: String,
+}
+
+impl<'de> serde::Deserialize<'de> for AccountAttributeValueResponseDto {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AccountAttributeValueResponseDto;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AccountAttributeValueResponseDto")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountAttributeValueResponseDto, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                let mut field3 = None;
+                let mut field4 = None;
+                let mut field5 = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field0 = Some(map.next_value()?),
+                        "attribute" => field1 = Some(map.next_value()?),
+                        "value" => field2 = Some(map.next_value()?),
+                        "isDefault" => field3 = Some(map.next_value()?),
+                        "createdAt" => field4 = Some(map.next_value()?),
+                        "updatedAt" => field5 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AccountAttributeValueResponseDto {
+                    id: crate::runtime::required::<_, A::Error>(field0, "id")?,
+                    attribute: crate::runtime::required::<
+                        _,
+                        A::Error,
+                    >(field1, "attribute")?,
+                    value: crate::runtime::required::<_, A::Error>(field2, "value")?,
+                    is_default: crate::runtime::required::<
+                        _,
+                        A::Error,
+                    >(field3, "isDefault")?,
+                    created_at: crate::runtime::required::<
+                        _,
+                        A::Error,
+                    >(field4, "createdAt")?,
+                    updated_at: crate::runtime::required::<
+                        _,
+                        A::Error,
+                    >(field5, "updatedAt")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// Built from the request example on the "Update an account" reference page. The documentation does not say which fields are required, so none are marked required.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateAccountDto {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Example: `hubspot`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Example: `USER123`
-    #[serde(rename = "accountOwnerId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "accountOwnerId", skip_serializing_if = "Option::is_none")]
     pub account_owner_id: Option<String>,
     /// Example: `https://example.com/logo.png`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub logo: Option<String>,
     /// Example: `STATUS123`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Example: `CLASSIFICATION123`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub classification: Option<String>,
     /// Example: `HEALTH123`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub health: Option<String>,
     /// Example: `INDUSTRY123`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub industry: Option<String>,
     /// Example: `example.com`
-    #[serde(
-        rename = "secondaryDomain",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "secondaryDomain", skip_serializing_if = "Option::is_none")]
     pub secondary_domain: Option<String>,
     /// Example: `1000000`
-    #[serde(rename = "annualRevenue", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "annualRevenue", skip_serializing_if = "Option::is_none")]
     pub annual_revenue: Option<f64>,
     /// Example: `100`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub employees: Option<f64>,
     /// Example: `https://example.com`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
     /// Example: `123 Main St, Town, State, USA 12345`
-    #[serde(rename = "billingAddress", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "billingAddress", skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<String>,
     /// Example: `123 Main St, Town, State, USA 12345`
-    #[serde(
-        rename = "shippingAddress",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "shippingAddress", skip_serializing_if = "Option::is_none")]
     pub shipping_address: Option<String>,
-    #[serde(
-        rename = "customFieldValues",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "customFieldValues", skip_serializing_if = "Option::is_none")]
     pub custom_field_values: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     #[serde(
         rename = "addExistingUsersToAccountContacts",
-        default,
         skip_serializing_if = "Option::is_none"
     )]
     pub add_existing_users_to_account_contacts: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Example: `Example`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Example: `example.com`
-    #[serde(rename = "primaryDomain", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "primaryDomain", skip_serializing_if = "Option::is_none")]
     pub primary_domain: Option<String>,
 }
 
 /// Built from the response example on the "Update an account" reference page. The documentation does not say which fields are required, so none are marked required.
 #[cfg_attr(feature = "mock", derive(serde::Serialize))]
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountResponseDto {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub description: Option<String>,
     /// Example: `hubspot`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub source: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub logo: Option<String>,
-    #[serde(rename = "statusId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "mock",
+        serde(rename = "statusId", skip_serializing_if = "Option::is_none")
+    )]
     pub status_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<String>,
-    #[serde(
-        rename = "statusConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "mock",
+        serde(rename = "statusConfiguration", skip_serializing_if = "Option::is_none")
     )]
     pub status_configuration: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(
-        rename = "classificationId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "mock",
+        serde(rename = "classificationId", skip_serializing_if = "Option::is_none")
     )]
     pub classification_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub classification: Option<String>,
-    #[serde(
-        rename = "classificationConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "mock",
+        serde(
+            rename = "classificationConfiguration",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub classification_configuration: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(rename = "healthId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "mock",
+        serde(rename = "healthId", skip_serializing_if = "Option::is_none")
+    )]
     pub health_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub health: Option<String>,
-    #[serde(
-        rename = "healthConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "mock",
+        serde(rename = "healthConfiguration", skip_serializing_if = "Option::is_none")
     )]
     pub health_configuration: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(rename = "industryId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "mock",
+        serde(rename = "industryId", skip_serializing_if = "Option::is_none")
+    )]
     pub industry_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub industry: Option<String>,
-    #[serde(
-        rename = "industryConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "mock",
+        serde(rename = "industryConfiguration", skip_serializing_if = "Option::is_none")
     )]
     pub industry_configuration: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(rename = "primaryDomain", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "mock",
+        serde(rename = "primaryDomain", skip_serializing_if = "Option::is_none")
+    )]
     pub primary_domain: Option<String>,
-    #[serde(
-        rename = "secondaryDomain",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "mock",
+        serde(rename = "secondaryDomain", skip_serializing_if = "Option::is_none")
     )]
     pub secondary_domain: Option<String>,
-    #[serde(rename = "accountOwner", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "mock",
+        serde(rename = "accountOwner", skip_serializing_if = "Option::is_none")
+    )]
     pub account_owner: Option<String>,
-    #[serde(rename = "accountOwnerId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "mock",
+        serde(rename = "accountOwnerId", skip_serializing_if = "Option::is_none")
+    )]
     pub account_owner_id: Option<String>,
-    #[serde(
-        rename = "accountOwnerEmail",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "mock",
+        serde(rename = "accountOwnerEmail", skip_serializing_if = "Option::is_none")
     )]
     pub account_owner_email: Option<String>,
-    #[serde(
-        rename = "accountOwnerAvatarUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "mock",
+        serde(rename = "accountOwnerAvatarUrl", skip_serializing_if = "Option::is_none")
     )]
     pub account_owner_avatar_url: Option<String>,
-    #[serde(rename = "annualRevenue", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "mock",
+        serde(rename = "annualRevenue", skip_serializing_if = "Option::is_none")
+    )]
     pub annual_revenue: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub employees: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub website: Option<String>,
-    #[serde(rename = "billingAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "mock",
+        serde(rename = "billingAddress", skip_serializing_if = "Option::is_none")
+    )]
     pub billing_address: Option<String>,
-    #[serde(
-        rename = "shippingAddress",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "mock",
+        serde(rename = "shippingAddress", skip_serializing_if = "Option::is_none")
     )]
     pub shipping_address: Option<String>,
-    #[serde(
-        rename = "customFieldValues",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "mock",
+        serde(rename = "customFieldValues", skip_serializing_if = "Option::is_none")
     )]
     pub custom_field_values: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "mock",
+        serde(rename = "createdAt", skip_serializing_if = "Option::is_none")
+    )]
     pub created_at: Option<String>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "mock",
+        serde(rename = "updatedAt", skip_serializing_if = "Option::is_none")
+    )]
     pub updated_at: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for AccountResponseDto {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AccountResponseDto;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AccountResponseDto")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountResponseDto, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                let mut field3 = None;
+                let mut field4 = None;
+                let mut field5 = None;
+                let mut field6 = None;
+                let mut field7 = None;
+                let mut field8 = None;
+                let mut field9 = None;
+                let mut field10 = None;
+                let mut field11 = None;
+                let mut field12 = None;
+                let mut field13 = None;
+                let mut field14 = None;
+                let mut field15 = None;
+                let mut field16 = None;
+                let mut field17 = None;
+                let mut field18 = None;
+                let mut field19 = None;
+                let mut field20 = None;
+                let mut field21 = None;
+                let mut field22 = None;
+                let mut field23 = None;
+                let mut field24 = None;
+                let mut field25 = None;
+                let mut field26 = None;
+                let mut field27 = None;
+                let mut field28 = None;
+                let mut field29 = None;
+                let mut field30 = None;
+                let mut field31 = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field0 = Some(map.next_value()?),
+                        "name" => field1 = Some(map.next_value()?),
+                        "description" => field2 = Some(map.next_value()?),
+                        "source" => field3 = Some(map.next_value()?),
+                        "logo" => field4 = Some(map.next_value()?),
+                        "statusId" => field5 = Some(map.next_value()?),
+                        "status" => field6 = Some(map.next_value()?),
+                        "statusConfiguration" => field7 = Some(map.next_value()?),
+                        "classificationId" => field8 = Some(map.next_value()?),
+                        "classification" => field9 = Some(map.next_value()?),
+                        "classificationConfiguration" => {
+                            field10 = Some(map.next_value()?);
+                        }
+                        "healthId" => field11 = Some(map.next_value()?),
+                        "health" => field12 = Some(map.next_value()?),
+                        "healthConfiguration" => field13 = Some(map.next_value()?),
+                        "industryId" => field14 = Some(map.next_value()?),
+                        "industry" => field15 = Some(map.next_value()?),
+                        "industryConfiguration" => field16 = Some(map.next_value()?),
+                        "primaryDomain" => field17 = Some(map.next_value()?),
+                        "secondaryDomain" => field18 = Some(map.next_value()?),
+                        "accountOwner" => field19 = Some(map.next_value()?),
+                        "accountOwnerId" => field20 = Some(map.next_value()?),
+                        "accountOwnerEmail" => field21 = Some(map.next_value()?),
+                        "accountOwnerAvatarUrl" => field22 = Some(map.next_value()?),
+                        "annualRevenue" => field23 = Some(map.next_value()?),
+                        "employees" => field24 = Some(map.next_value()?),
+                        "website" => field25 = Some(map.next_value()?),
+                        "billingAddress" => field26 = Some(map.next_value()?),
+                        "shippingAddress" => field27 = Some(map.next_value()?),
+                        "customFieldValues" => field28 = Some(map.next_value()?),
+                        "metadata" => field29 = Some(map.next_value()?),
+                        "createdAt" => field30 = Some(map.next_value()?),
+                        "updatedAt" => field31 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AccountResponseDto {
+                    id: field0.unwrap_or_default(),
+                    name: field1.unwrap_or_default(),
+                    description: field2.unwrap_or_default(),
+                    source: field3.unwrap_or_default(),
+                    logo: field4.unwrap_or_default(),
+                    status_id: field5.unwrap_or_default(),
+                    status: field6.unwrap_or_default(),
+                    status_configuration: field7.unwrap_or_default(),
+                    classification_id: field8.unwrap_or_default(),
+                    classification: field9.unwrap_or_default(),
+                    classification_configuration: field10.unwrap_or_default(),
+                    health_id: field11.unwrap_or_default(),
+                    health: field12.unwrap_or_default(),
+                    health_configuration: field13.unwrap_or_default(),
+                    industry_id: field14.unwrap_or_default(),
+                    industry: field15.unwrap_or_default(),
+                    industry_configuration: field16.unwrap_or_default(),
+                    primary_domain: field17.unwrap_or_default(),
+                    secondary_domain: field18.unwrap_or_default(),
+                    account_owner: field19.unwrap_or_default(),
+                    account_owner_id: field20.unwrap_or_default(),
+                    account_owner_email: field21.unwrap_or_default(),
+                    account_owner_avatar_url: field22.unwrap_or_default(),
+                    annual_revenue: field23.unwrap_or_default(),
+                    employees: field24.unwrap_or_default(),
+                    website: field25.unwrap_or_default(),
+                    billing_address: field26.unwrap_or_default(),
+                    shipping_address: field27.unwrap_or_default(),
+                    custom_field_values: field28.unwrap_or_default(),
+                    metadata: field29.unwrap_or_default(),
+                    created_at: field30.unwrap_or_default(),
+                    updated_at: field31.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -308,22 +504,22 @@ pub struct CreateCustomerContactDto {
     /// Last name of the customer contact
     ///
     /// Example: `Doe`
-    #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "lastName", skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Phone number of the customer contact with country code
     ///
     /// Example: `+1234567890`
-    #[serde(rename = "phoneNumber", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "phoneNumber", skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// Contact type (UID of the contact type attribute value) of the customer contact to create. (Uses default contact type if not provided)
     ///
     /// Example: `CT123`
-    #[serde(rename = "contactType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "contactType", skip_serializing_if = "Option::is_none")]
     pub contact_type: Option<String>,
     /// Avatar URL of the customer contact
     ///
     /// Example: `https://example.com/avatar.png`
-    #[serde(rename = "avatarUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "avatarUrl", skip_serializing_if = "Option::is_none")]
     pub avatar_url: Option<String>,
     /// Account IDs of the customer contact
     ///
@@ -334,53 +530,150 @@ pub struct CreateCustomerContactDto {
     ///   "A456"
     /// ]
     /// ```
-    #[serde(rename = "accountIds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "accountIds", skip_serializing_if = "Option::is_none")]
     pub account_ids: Option<Vec<String>>,
     /// The custom field values of the customer contact
-    #[serde(
-        rename = "customFieldValues",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "customFieldValues", skip_serializing_if = "Option::is_none")]
     pub custom_field_values: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
 
 #[cfg_attr(feature = "mock", derive(serde::Serialize))]
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomerContactResponseDto {
     /// The identifier of the customer contact
     pub id: String,
     /// The first name of the customer contact
-    #[serde(rename = "firstName")]
+    #[cfg_attr(feature = "mock", serde(rename = "firstName"))]
     pub first_name: String,
     /// The last name of the customer contact
-    #[serde(rename = "lastName")]
+    #[cfg_attr(feature = "mock", serde(rename = "lastName"))]
     pub last_name: String,
     /// The email of the customer contact
     pub email: String,
     /// The phone number of the customer contact
-    #[serde(rename = "phoneNumber")]
+    #[cfg_attr(feature = "mock", serde(rename = "phoneNumber"))]
     pub phone_number: String,
     /// The avatar URL of the customer contact
-    #[serde(rename = "avatarUrl")]
+    #[cfg_attr(feature = "mock", serde(rename = "avatarUrl"))]
     pub avatar_url: String,
     /// The name of the account
     pub accounts: Vec<String>,
     /// The identifier of the contact type
-    #[serde(rename = "contactTypeId")]
+    #[cfg_attr(feature = "mock", serde(rename = "contactTypeId"))]
     pub contact_type_id: String,
     /// The name of the contact type
-    #[serde(rename = "contactType")]
+    #[cfg_attr(feature = "mock", serde(rename = "contactType"))]
     pub contact_type: String,
     /// The custom field values
-    #[serde(rename = "customFieldValues")]
+    #[cfg_attr(feature = "mock", serde(rename = "customFieldValues"))]
     pub custom_field_values: Vec<String>,
     /// The metadata of the contact
     pub metadata: serde_json::Map<String, serde_json::Value>,
     /// The creation date of the contact
-    #[serde(rename = "createdAt")]
+    #[cfg_attr(feature = "mock", serde(rename = "createdAt"))]
     pub created_at: String,
     /// The last update date of the contact
-    #[serde(rename = "updatedAt")]
+    #[cfg_attr(feature = "mock", serde(rename = "updatedAt"))]
     pub updated_at: String,
+}
+
+impl<'de> serde::Deserialize<'de> for CustomerContactResponseDto {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CustomerContactResponseDto;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CustomerContactResponseDto")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CustomerContactResponseDto, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                let mut field3 = None;
+                let mut field4 = None;
+                let mut field5 = None;
+                let mut field6 = None;
+                let mut field7 = None;
+                let mut field8 = None;
+                let mut field9 = None;
+                let mut field10 = None;
+                let mut field11 = None;
+                let mut field12 = None;
+                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field0 = Some(map.next_value()?),
+                        "firstName" => field1 = Some(map.next_value()?),
+                        "lastName" => field2 = Some(map.next_value()?),
+                        "email" => field3 = Some(map.next_value()?),
+                        "phoneNumber" => field4 = Some(map.next_value()?),
+                        "avatarUrl" => field5 = Some(map.next_value()?),
+                        "accounts" => field6 = Some(map.next_value()?),
+                        "contactTypeId" => field7 = Some(map.next_value()?),
+                        "contactType" => field8 = Some(map.next_value()?),
+                        "customFieldValues" => field9 = Some(map.next_value()?),
+                        "metadata" => field10 = Some(map.next_value()?),
+                        "createdAt" => field11 = Some(map.next_value()?),
+                        "updatedAt" => field12 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CustomerContactResponseDto {
+                    id: crate::runtime::required::<_, A::Error>(field0, "id")?,
+                    first_name: crate::runtime::required::<
+                        _,
+                        A::Error,
+                    >(field1, "firstName")?,
+                    last_name: crate::runtime::required::<
+                        _,
+                        A::Error,
+                    >(field2, "lastName")?,
+                    email: crate::runtime::required::<_, A::Error>(field3, "email")?,
+                    phone_number: crate::runtime::required::<
+                        _,
+                        A::Error,
+                    >(field4, "phoneNumber")?,
+                    avatar_url: crate::runtime::required::<
+                        _,
+                        A::Error,
+                    >(field5, "avatarUrl")?,
+                    accounts: crate::runtime::required::<
+                        _,
+                        A::Error,
+                    >(field6, "accounts")?,
+                    contact_type_id: crate::runtime::required::<
+                        _,
+                        A::Error,
+                    >(field7, "contactTypeId")?,
+                    contact_type: crate::runtime::required::<
+                        _,
+                        A::Error,
+                    >(field8, "contactType")?,
+                    custom_field_values: crate::runtime::required::<
+                        _,
+                        A::Error,
+                    >(field9, "customFieldValues")?,
+                    metadata: crate::runtime::required::<
+                        _,
+                        A::Error,
+                    >(field10, "metadata")?,
+                    created_at: crate::runtime::required::<
+                        _,
+                        A::Error,
+                    >(field11, "createdAt")?,
+                    updated_at: crate::runtime::required::<
+                        _,
+                        A::Error,
+                    >(field12, "updatedAt")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
