@@ -500,13 +500,14 @@ fn struct_deserialize(
     extra: Option<&proc_macro2::Ident>,
 ) -> TokenStream {
     let locals: Vec<proc_macro2::Ident> = (0..fields.len()).map(|i| quote::format_ident!("field{i}")).collect();
+    let types = fields.iter().map(|field| field_type(field, true));
     let arms = fields.iter().zip(&locals).map(|(field, local)| {
         let wire = &field.wire_name;
-        quote!(#wire => #local = Some(map.next_value()?),)
+        quote!(#wire => crate::runtime::set(&mut #local, map.next_value()),)
     });
     let unknown = match extra {
-        Some(_) => quote!(_ => { extra.insert(key.into_string(), map.next_value()?); }),
-        None => quote!(_ => { map.next_value::<serde::de::IgnoredAny>()?; }),
+        Some(_) => quote!(_ => crate::runtime::keep(&mut extra, key, map.next_value()),),
+        None => quote!(_ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),),
     };
     let extra_local = extra.map(|_| quote!(let mut extra = std::collections::BTreeMap::new();));
     let read = if fields.is_empty() {
@@ -525,20 +526,43 @@ fn struct_deserialize(
     } else {
         quote! {
             while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                match key.as_str() {
+                let read = match key.as_str() {
                     #(#arms)*
                     #unknown
-                }
+                };
+                read?;
             }
         }
     };
+    // Required properties are taken out in one pattern, with one early return when any is absent.
+    let required: Vec<(&Field, &proc_macro2::Ident)> = fields
+        .iter()
+        .zip(&locals)
+        .zip(applied_defaults)
+        .filter(|((field, _), applied)| {
+            applied.is_none() && field.required && !matches!(field.ty, TypeRef::Nullable(_))
+        })
+        .map(|((field, local), _)| (field, local))
+        .collect();
+    let take_required = (!required.is_empty()).then(|| {
+        let checks = required.iter().map(|(field, local)| {
+            let wire = &field.wire_name;
+            quote!((#wire, #local.is_some()))
+        });
+        let locals = required.iter().map(|(_, local)| local);
+        let patterns = required.iter().map(|(_, local)| quote!(Some(#local)));
+        quote! {
+            let missing = crate::runtime::first_missing(&[#(#checks),*]);
+            let (#(#patterns,)*) = (#(#locals,)*) else {
+                return Err(serde::de::Error::missing_field(missing));
+            };
+        }
+    });
     let finish = fields.iter().zip(&locals).zip(applied_defaults).map(|((field, local), applied)| {
         let rust_name = ident(&field.name);
-        let wire = &field.wire_name;
-        let nullable = matches!(field.ty, TypeRef::Nullable(_));
         let value = match applied {
             Some(function) => quote!(#local.unwrap_or_else(#function)),
-            None if field.required && !nullable => quote!(crate::runtime::required::<_, A::Error>(#local, #wire)?),
+            None if required.iter().any(|(_, l)| *l == local) => quote!(#local),
             None => quote!(#local.unwrap_or_default()),
         };
         quote!(#rust_name: #value,)
@@ -555,9 +579,10 @@ fn struct_deserialize(
                         f.write_str(#expecting)
                     }
                     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
-                        #(let mut #locals = None;)*
+                        #(let mut #locals: Option<#types> = None;)*
                         #extra_local
                         #read
+                        #take_required
                         Ok(#name { #(#finish)* #extra_field })
                     }
                 }

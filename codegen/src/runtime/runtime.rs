@@ -1678,9 +1678,29 @@ impl<'de> serde::Deserialize<'de> for FieldName<'de> {
     }
 }
 
-/// A required property's value, or serde's "missing field" error.
-pub fn required<T, E: serde::de::Error>(value: Option<T>, name: &'static str) -> Result<T, E> {
-    value.ok_or_else(|| E::missing_field(name))
+/// Stores a property's decoded value. The generated `visit_map` calls this for every property
+/// and checks one result per property read: a `?` per field would give the function an early
+/// return per field, each dropping every other field, which is most of what rustc spends on
+/// checking large object types.
+pub fn set<T, E>(slot: &mut Option<T>, value: Result<T, E>) -> Result<(), E> {
+    *slot = Some(value?);
+    Ok(())
+}
+
+/// Keeps an undeclared property's decoded value, as [`set`] does a declared one's.
+pub fn keep<T, E>(
+    extra: &mut std::collections::BTreeMap<String, T>,
+    name: FieldName<'_>,
+    value: Result<T, E>,
+) -> Result<(), E> {
+    extra.insert(name.into_string(), value?);
+    Ok(())
+}
+
+/// The first of `required` (name, present) whose property is absent, for serde's "missing
+/// field" error; `""` when all are present.
+pub fn first_missing(required: &[(&'static str, bool)]) -> &'static str {
+    required.iter().find(|(_, present)| !present).map_or("", |(name, _)| name)
 }
 
 /// Buffers one JSON value, for `oneOf` types that inspect it before choosing a variant.

@@ -69,16 +69,17 @@ impl<'de> serde::Deserialize<'de> for ListForcedResponse {
                 self,
                 mut map: A,
             ) -> Result<ListForcedResponse, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
+                let mut field0: Option<Option<Vec<Item>>> = None;
+                let mut field1: Option<Option<String>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "things" => field0 = Some(map.next_value()?),
-                        "continuation" => field1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                    let read = match key.as_str() {
+                        "things" => crate::runtime::set(&mut field0, map.next_value()),
+                        "continuation" => {
+                            crate::runtime::set(&mut field1, map.next_value())
                         }
-                    }
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
                 Ok(ListForcedResponse {
                     things: field0.unwrap_or_default(),
@@ -118,16 +119,15 @@ impl<'de> serde::Deserialize<'de> for Filter {
                 self,
                 mut map: A,
             ) -> Result<Filter, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
+                let mut field0: Option<Option<String>> = None;
+                let mut field1: Option<Option<String>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "status" => field0 = Some(map.next_value()?),
-                        "owner" => field1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                    let read = match key.as_str() {
+                        "status" => crate::runtime::set(&mut field0, map.next_value()),
+                        "owner" => crate::runtime::set(&mut field1, map.next_value()),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
                 Ok(Filter {
                     status: field0.unwrap_or_default(),
@@ -161,16 +161,15 @@ impl<'de> serde::Deserialize<'de> for Point {
                 self,
                 mut map: A,
             ) -> Result<Point, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
+                let mut field0: Option<Option<i64>> = None;
+                let mut field1: Option<Option<i64>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "x" => field0 = Some(map.next_value()?),
-                        "y" => field1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                    let read = match key.as_str() {
+                        "x" => crate::runtime::set(&mut field0, map.next_value()),
+                        "y" => crate::runtime::set(&mut field1, map.next_value()),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
                 Ok(Point {
                     x: field0.unwrap_or_default(),
@@ -204,19 +203,22 @@ impl<'de> serde::Deserialize<'de> for Item {
                 self,
                 mut map: A,
             ) -> Result<Item, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
+                let mut field0: Option<String> = None;
+                let mut field1: Option<Option<String>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => field0 = Some(map.next_value()?),
-                        "name" => field1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                    let read = match key.as_str() {
+                        "id" => crate::runtime::set(&mut field0, map.next_value()),
+                        "name" => crate::runtime::set(&mut field1, map.next_value()),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
+                let missing = crate::runtime::first_missing(&[("id", field0.is_some())]);
+                let (Some(field0),) = (field0,) else {
+                    return Err(serde::de::Error::missing_field(missing));
+                };
                 Ok(Item {
-                    id: crate::runtime::required::<_, A::Error>(field0, "id")?,
+                    id: field0,
                     name: field1.unwrap_or_default(),
                 })
             }
@@ -266,16 +268,17 @@ impl<'de> serde::Deserialize<'de> for ItemPage {
                 self,
                 mut map: A,
             ) -> Result<ItemPage, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
+                let mut field0: Option<Option<Vec<Item>>> = None;
+                let mut field1: Option<crate::runtime::Nullable<String>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "data" => field0 = Some(map.next_value()?),
-                        "next_cursor" => field1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                    let read = match key.as_str() {
+                        "data" => crate::runtime::set(&mut field0, map.next_value()),
+                        "next_cursor" => {
+                            crate::runtime::set(&mut field1, map.next_value())
                         }
-                    }
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
                 Ok(ItemPage {
                     data: field0.unwrap_or_default(),
@@ -308,14 +311,13 @@ impl<'de> serde::Deserialize<'de> for ItemList {
                 self,
                 mut map: A,
             ) -> Result<ItemList, A::Error> {
-                let mut field0 = None;
+                let mut field0: Option<Option<Vec<Item>>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "items" => field0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                    let read = match key.as_str() {
+                        "items" => crate::runtime::set(&mut field0, map.next_value()),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
                 Ok(ItemList {
                     items: field0.unwrap_or_default(),
@@ -346,18 +348,21 @@ impl<'de> serde::Deserialize<'de> for Job {
                 self,
                 mut map: A,
             ) -> Result<Job, A::Error> {
-                let mut field0 = None;
+                let mut field0: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "job_id" => field0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                    let read = match key.as_str() {
+                        "job_id" => crate::runtime::set(&mut field0, map.next_value()),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
-                Ok(Job {
-                    job_id: crate::runtime::required::<_, A::Error>(field0, "job_id")?,
-                })
+                let missing = crate::runtime::first_missing(
+                    &[("job_id", field0.is_some())],
+                );
+                let (Some(field0),) = (field0,) else {
+                    return Err(serde::de::Error::missing_field(missing));
+                };
+                Ok(Job { job_id: field0 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -389,18 +394,17 @@ impl<'de> serde::Deserialize<'de> for Problem {
                 self,
                 mut map: A,
             ) -> Result<Problem, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
+                let mut field0: Option<Option<String>> = None;
+                let mut field1: Option<Option<String>> = None;
+                let mut field2: Option<Option<i64>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "type" => field0 = Some(map.next_value()?),
-                        "title" => field1 = Some(map.next_value()?),
-                        "status" => field2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                    let read = match key.as_str() {
+                        "type" => crate::runtime::set(&mut field0, map.next_value()),
+                        "title" => crate::runtime::set(&mut field1, map.next_value()),
+                        "status" => crate::runtime::set(&mut field2, map.next_value()),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
                 Ok(Problem {
                     r#type: field0.unwrap_or_default(),
@@ -433,18 +437,21 @@ impl<'de> serde::Deserialize<'de> for ErrorBody {
                 self,
                 mut map: A,
             ) -> Result<ErrorBody, A::Error> {
-                let mut field0 = None;
+                let mut field0: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "message" => field0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                    let read = match key.as_str() {
+                        "message" => crate::runtime::set(&mut field0, map.next_value()),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
-                Ok(ErrorBody {
-                    message: crate::runtime::required::<_, A::Error>(field0, "message")?,
-                })
+                let missing = crate::runtime::first_missing(
+                    &[("message", field0.is_some())],
+                );
+                let (Some(field0),) = (field0,) else {
+                    return Err(serde::de::Error::missing_field(missing));
+                };
+                Ok(ErrorBody { message: field0 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -471,18 +478,19 @@ impl<'de> serde::Deserialize<'de> for Tick {
                 self,
                 mut map: A,
             ) -> Result<Tick, A::Error> {
-                let mut field0 = None;
+                let mut field0: Option<i64> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "n" => field0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                    let read = match key.as_str() {
+                        "n" => crate::runtime::set(&mut field0, map.next_value()),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
-                Ok(Tick {
-                    n: crate::runtime::required::<_, A::Error>(field0, "n")?,
-                })
+                let missing = crate::runtime::first_missing(&[("n", field0.is_some())]);
+                let (Some(field0),) = (field0,) else {
+                    return Err(serde::de::Error::missing_field(missing));
+                };
+                Ok(Tick { n: field0 })
             }
         }
         deserializer.deserialize_map(Visitor)

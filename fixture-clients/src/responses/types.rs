@@ -21,14 +21,13 @@ impl<'de> serde::Deserialize<'de> for GetItemResponse200 {
                 self,
                 mut map: A,
             ) -> Result<GetItemResponse200, A::Error> {
-                let mut field0 = None;
+                let mut field0: Option<Option<i64>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => field0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                    let read = match key.as_str() {
+                        "id" => crate::runtime::set(&mut field0, map.next_value()),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
                 Ok(GetItemResponse200 {
                     id: field0.unwrap_or_default(),

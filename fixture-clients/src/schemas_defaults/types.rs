@@ -67,14 +67,13 @@ impl<'de> serde::Deserialize<'de> for SettingsLimits {
                 self,
                 mut map: A,
             ) -> Result<SettingsLimits, A::Error> {
-                let mut field0 = None;
+                let mut field0: Option<Option<i64>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "max" => field0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                    let read = match key.as_str() {
+                        "max" => crate::runtime::set(&mut field0, map.next_value()),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
                 Ok(SettingsLimits {
                     max: field0.unwrap_or_default(),
@@ -146,39 +145,42 @@ impl<'de> serde::Deserialize<'de> for Settings {
                 self,
                 mut map: A,
             ) -> Result<Settings, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                let mut field5 = None;
-                let mut field6 = None;
-                let mut field7 = None;
-                let mut field8 = None;
-                let mut field9 = None;
-                let mut field10 = None;
-                let mut field11 = None;
+                let mut field0: Option<String> = None;
+                let mut field1: Option<Option<String>> = None;
+                let mut field2: Option<Option<i32>> = None;
+                let mut field3: Option<Option<f64>> = None;
+                let mut field4: Option<Option<bool>> = None;
+                let mut field5: Option<Option<SettingsMode>> = None;
+                let mut field6: Option<Option<Level>> = None;
+                let mut field7: Option<Option<Vec<String>>> = None;
+                let mut field8: Option<Option<Vec<i64>>> = None;
+                let mut field9: Option<crate::runtime::Nullable<String>> = None;
+                let mut field10: Option<Option<SettingsLimits>> = None;
+                let mut field11: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => field0 = Some(map.next_value()?),
-                        "name" => field1 = Some(map.next_value()?),
-                        "retries" => field2 = Some(map.next_value()?),
-                        "timeout" => field3 = Some(map.next_value()?),
-                        "verbose" => field4 = Some(map.next_value()?),
-                        "mode" => field5 = Some(map.next_value()?),
-                        "level" => field6 = Some(map.next_value()?),
-                        "labels" => field7 = Some(map.next_value()?),
-                        "empty" => field8 = Some(map.next_value()?),
-                        "note" => field9 = Some(map.next_value()?),
-                        "limits" => field10 = Some(map.next_value()?),
-                        "started" => field11 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                    let read = match key.as_str() {
+                        "id" => crate::runtime::set(&mut field0, map.next_value()),
+                        "name" => crate::runtime::set(&mut field1, map.next_value()),
+                        "retries" => crate::runtime::set(&mut field2, map.next_value()),
+                        "timeout" => crate::runtime::set(&mut field3, map.next_value()),
+                        "verbose" => crate::runtime::set(&mut field4, map.next_value()),
+                        "mode" => crate::runtime::set(&mut field5, map.next_value()),
+                        "level" => crate::runtime::set(&mut field6, map.next_value()),
+                        "labels" => crate::runtime::set(&mut field7, map.next_value()),
+                        "empty" => crate::runtime::set(&mut field8, map.next_value()),
+                        "note" => crate::runtime::set(&mut field9, map.next_value()),
+                        "limits" => crate::runtime::set(&mut field10, map.next_value()),
+                        "started" => crate::runtime::set(&mut field11, map.next_value()),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
+                let missing = crate::runtime::first_missing(&[("id", field0.is_some())]);
+                let (Some(field0),) = (field0,) else {
+                    return Err(serde::de::Error::missing_field(missing));
+                };
                 Ok(Settings {
-                    id: crate::runtime::required::<_, A::Error>(field0, "id")?,
+                    id: field0,
                     name: field1.unwrap_or_else(default_settings_name),
                     retries: field2.unwrap_or_else(default_settings_retries),
                     timeout: field3.unwrap_or_else(default_settings_timeout),

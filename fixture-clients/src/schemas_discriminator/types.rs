@@ -21,23 +21,25 @@ impl<'de> serde::Deserialize<'de> for Dog {
                 self,
                 mut map: A,
             ) -> Result<Dog, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
+                let mut field0: Option<String> = None;
+                let mut field1: Option<bool> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "petType" => field0 = Some(map.next_value()?),
-                        "barks" => field1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                    let read = match key.as_str() {
+                        "petType" => crate::runtime::set(&mut field0, map.next_value()),
+                        "barks" => crate::runtime::set(&mut field1, map.next_value()),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
+                let missing = crate::runtime::first_missing(
+                    &[("petType", field0.is_some()), ("barks", field1.is_some())],
+                );
+                let (Some(field0), Some(field1)) = (field0, field1) else {
+                    return Err(serde::de::Error::missing_field(missing));
+                };
                 Ok(Dog {
-                    pet_type: crate::runtime::required::<
-                        _,
-                        A::Error,
-                    >(field0, "petType")?,
-                    barks: crate::runtime::required::<_, A::Error>(field1, "barks")?,
+                    pet_type: field0,
+                    barks: field1,
                 })
             }
         }
@@ -67,22 +69,24 @@ impl<'de> serde::Deserialize<'de> for Cat {
                 self,
                 mut map: A,
             ) -> Result<Cat, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
+                let mut field0: Option<String> = None;
+                let mut field1: Option<Option<i64>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "petType" => field0 = Some(map.next_value()?),
-                        "lives" => field1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                    let read = match key.as_str() {
+                        "petType" => crate::runtime::set(&mut field0, map.next_value()),
+                        "lives" => crate::runtime::set(&mut field1, map.next_value()),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
+                let missing = crate::runtime::first_missing(
+                    &[("petType", field0.is_some())],
+                );
+                let (Some(field0),) = (field0,) else {
+                    return Err(serde::de::Error::missing_field(missing));
+                };
                 Ok(Cat {
-                    pet_type: crate::runtime::required::<
-                        _,
-                        A::Error,
-                    >(field0, "petType")?,
+                    pet_type: field0,
                     lives: field1.unwrap_or_default(),
                 })
             }
@@ -112,14 +116,13 @@ impl<'de> serde::Deserialize<'de> for Lizard {
                 self,
                 mut map: A,
             ) -> Result<Lizard, A::Error> {
-                let mut field0 = None;
+                let mut field0: Option<Option<i64>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "scales" => field0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                    let read = match key.as_str() {
+                        "scales" => crate::runtime::set(&mut field0, map.next_value()),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
                 Ok(Lizard {
                     scales: field0.unwrap_or_default(),
@@ -273,18 +276,21 @@ impl<'de> serde::Deserialize<'de> for Circle {
                 self,
                 mut map: A,
             ) -> Result<Circle, A::Error> {
-                let mut field0 = None;
+                let mut field0: Option<f64> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "radius" => field0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                    let read = match key.as_str() {
+                        "radius" => crate::runtime::set(&mut field0, map.next_value()),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
-                Ok(Circle {
-                    radius: crate::runtime::required::<_, A::Error>(field0, "radius")?,
-                })
+                let missing = crate::runtime::first_missing(
+                    &[("radius", field0.is_some())],
+                );
+                let (Some(field0),) = (field0,) else {
+                    return Err(serde::de::Error::missing_field(missing));
+                };
+                Ok(Circle { radius: field0 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -310,18 +316,21 @@ impl<'de> serde::Deserialize<'de> for Square {
                 self,
                 mut map: A,
             ) -> Result<Square, A::Error> {
-                let mut field0 = None;
+                let mut field0: Option<f64> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "side" => field0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                    let read = match key.as_str() {
+                        "side" => crate::runtime::set(&mut field0, map.next_value()),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
-                Ok(Square {
-                    side: crate::runtime::required::<_, A::Error>(field0, "side")?,
-                })
+                let missing = crate::runtime::first_missing(
+                    &[("side", field0.is_some())],
+                );
+                let (Some(field0),) = (field0,) else {
+                    return Err(serde::de::Error::missing_field(missing));
+                };
+                Ok(Square { side: field0 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -375,21 +384,26 @@ impl<'de> serde::Deserialize<'de> for Owner {
                 self,
                 mut map: A,
             ) -> Result<Owner, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
+                let mut field0: Option<Pet> = None;
+                let mut field1: Option<Option<Vec<Shape>>> = None;
+                let mut field2: Option<Option<IdOrName>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "pet" => field0 = Some(map.next_value()?),
-                        "shapes" => field1 = Some(map.next_value()?),
-                        "id" => field2 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                    let read = match key.as_str() {
+                        "pet" => crate::runtime::set(&mut field0, map.next_value()),
+                        "shapes" => crate::runtime::set(&mut field1, map.next_value()),
+                        "id" => crate::runtime::set(&mut field2, map.next_value()),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
+                let missing = crate::runtime::first_missing(
+                    &[("pet", field0.is_some())],
+                );
+                let (Some(field0),) = (field0,) else {
+                    return Err(serde::de::Error::missing_field(missing));
+                };
                 Ok(Owner {
-                    pet: crate::runtime::required::<_, A::Error>(field0, "pet")?,
+                    pet: field0,
                     shapes: field1.unwrap_or_default(),
                     id: field2.unwrap_or_default(),
                 })

@@ -357,32 +357,34 @@ impl<'de> serde::Deserialize<'de> for Task {
                 self,
                 mut map: A,
             ) -> Result<Task, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                let mut field5 = None;
-                let mut field6 = None;
+                let mut field0: Option<Priority> = None;
+                let mut field1: Option<crate::runtime::Nullable<Colour>> = None;
+                let mut field2: Option<Option<Kind>> = None;
+                let mut field3: Option<Option<Version>> = None;
+                let mut field4: Option<Option<Awkward>> = None;
+                let mut field5: Option<Option<TaskLevel>> = None;
+                let mut field6: Option<crate::runtime::Nullable<TaskShade>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "priority" => field0 = Some(map.next_value()?),
-                        "colour" => field1 = Some(map.next_value()?),
-                        "kind" => field2 = Some(map.next_value()?),
-                        "version" => field3 = Some(map.next_value()?),
-                        "awkward" => field4 = Some(map.next_value()?),
-                        "level" => field5 = Some(map.next_value()?),
-                        "shade" => field6 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                    let read = match key.as_str() {
+                        "priority" => crate::runtime::set(&mut field0, map.next_value()),
+                        "colour" => crate::runtime::set(&mut field1, map.next_value()),
+                        "kind" => crate::runtime::set(&mut field2, map.next_value()),
+                        "version" => crate::runtime::set(&mut field3, map.next_value()),
+                        "awkward" => crate::runtime::set(&mut field4, map.next_value()),
+                        "level" => crate::runtime::set(&mut field5, map.next_value()),
+                        "shade" => crate::runtime::set(&mut field6, map.next_value()),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
+                let missing = crate::runtime::first_missing(
+                    &[("priority", field0.is_some())],
+                );
+                let (Some(field0),) = (field0,) else {
+                    return Err(serde::de::Error::missing_field(missing));
+                };
                 Ok(Task {
-                    priority: crate::runtime::required::<
-                        _,
-                        A::Error,
-                    >(field0, "priority")?,
+                    priority: field0,
                     colour: field1.unwrap_or_default(),
                     kind: field2.unwrap_or_default(),
                     version: field3.unwrap_or_default(),

@@ -54,45 +54,48 @@ impl<'de> serde::Deserialize<'de> for Upload {
                 self,
                 mut map: A,
             ) -> Result<Upload, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                let mut field5 = None;
-                let mut field6 = None;
-                let mut field7 = None;
-                let mut field8 = None;
-                let mut field9 = None;
-                let mut field10 = None;
-                let mut field11 = None;
-                let mut field12 = None;
-                let mut field13 = None;
-                let mut field14 = None;
+                let mut field0: Option<uuid::Uuid> = None;
+                let mut field1: Option<crate::runtime::Nullable<uuid::Uuid>> = None;
+                let mut field2: Option<Option<Vec<uuid::Uuid>>> = None;
+                let mut field3: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field4: Option<Option<chrono::NaiveDate>> = None;
+                let mut field5: Option<Option<String>> = None;
+                let mut field6: Option<Option<String>> = None;
+                let mut field7: Option<Option<String>> = None;
+                let mut field8: Option<Option<String>> = None;
+                let mut field9: Option<Option<String>> = None;
+                let mut field10: Option<Option<i64>> = None;
+                let mut field11: Option<Option<i32>> = None;
+                let mut field12: Option<Option<f32>> = None;
+                let mut field13: Option<Option<f64>> = None;
+                let mut field14: Option<Option<Vec<String>>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => field0 = Some(map.next_value()?),
-                        "parent" => field1 = Some(map.next_value()?),
-                        "owners" => field2 = Some(map.next_value()?),
-                        "created" => field3 = Some(map.next_value()?),
-                        "day" => field4 = Some(map.next_value()?),
-                        "checksum" => field5 = Some(map.next_value()?),
-                        "content" => field6 = Some(map.next_value()?),
-                        "homepage" => field7 = Some(map.next_value()?),
-                        "contact" => field8 = Some(map.next_value()?),
-                        "password" => field9 = Some(map.next_value()?),
-                        "size" => field10 = Some(map.next_value()?),
-                        "parts" => field11 = Some(map.next_value()?),
-                        "ratio" => field12 = Some(map.next_value()?),
-                        "score" => field13 = Some(map.next_value()?),
-                        "tags" => field14 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                    let read = match key.as_str() {
+                        "id" => crate::runtime::set(&mut field0, map.next_value()),
+                        "parent" => crate::runtime::set(&mut field1, map.next_value()),
+                        "owners" => crate::runtime::set(&mut field2, map.next_value()),
+                        "created" => crate::runtime::set(&mut field3, map.next_value()),
+                        "day" => crate::runtime::set(&mut field4, map.next_value()),
+                        "checksum" => crate::runtime::set(&mut field5, map.next_value()),
+                        "content" => crate::runtime::set(&mut field6, map.next_value()),
+                        "homepage" => crate::runtime::set(&mut field7, map.next_value()),
+                        "contact" => crate::runtime::set(&mut field8, map.next_value()),
+                        "password" => crate::runtime::set(&mut field9, map.next_value()),
+                        "size" => crate::runtime::set(&mut field10, map.next_value()),
+                        "parts" => crate::runtime::set(&mut field11, map.next_value()),
+                        "ratio" => crate::runtime::set(&mut field12, map.next_value()),
+                        "score" => crate::runtime::set(&mut field13, map.next_value()),
+                        "tags" => crate::runtime::set(&mut field14, map.next_value()),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
+                let missing = crate::runtime::first_missing(&[("id", field0.is_some())]);
+                let (Some(field0),) = (field0,) else {
+                    return Err(serde::de::Error::missing_field(missing));
+                };
                 Ok(Upload {
-                    id: crate::runtime::required::<_, A::Error>(field0, "id")?,
+                    id: field0,
                     parent: field1.unwrap_or_default(),
                     owners: field2.unwrap_or_default(),
                     created: field3.unwrap_or_default(),

@@ -44,14 +44,13 @@ impl<'de> serde::Deserialize<'de> for Setting {
                 self,
                 mut map: A,
             ) -> Result<Setting, A::Error> {
-                let mut field0 = None;
+                let mut field0: Option<Option<SettingValue>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "value" => field0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                    let read = match key.as_str() {
+                        "value" => crate::runtime::set(&mut field0, map.next_value()),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
                 Ok(Setting {
                     value: field0.unwrap_or_default(),

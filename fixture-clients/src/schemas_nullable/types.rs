@@ -35,29 +35,32 @@ impl<'de> serde::Deserialize<'de> for AccountPatch {
                 self,
                 mut map: A,
             ) -> Result<AccountPatch, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                let mut field5 = None;
-                let mut field6 = None;
+                let mut field0: Option<String> = None;
+                let mut field1: Option<Option<String>> = None;
+                let mut field2: Option<crate::runtime::Nullable<String>> = None;
+                let mut field3: Option<Option<String>> = None;
+                let mut field4: Option<crate::runtime::Nullable<i32>> = None;
+                let mut field5: Option<crate::runtime::Nullable<Address>> = None;
+                let mut field6: Option<crate::runtime::Nullable<Vec<String>>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => field0 = Some(map.next_value()?),
-                        "owner" => field1 = Some(map.next_value()?),
-                        "name" => field2 = Some(map.next_value()?),
-                        "nickname" => field3 = Some(map.next_value()?),
-                        "limit" => field4 = Some(map.next_value()?),
-                        "address" => field5 = Some(map.next_value()?),
-                        "tags" => field6 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                    let read = match key.as_str() {
+                        "id" => crate::runtime::set(&mut field0, map.next_value()),
+                        "owner" => crate::runtime::set(&mut field1, map.next_value()),
+                        "name" => crate::runtime::set(&mut field2, map.next_value()),
+                        "nickname" => crate::runtime::set(&mut field3, map.next_value()),
+                        "limit" => crate::runtime::set(&mut field4, map.next_value()),
+                        "address" => crate::runtime::set(&mut field5, map.next_value()),
+                        "tags" => crate::runtime::set(&mut field6, map.next_value()),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
+                let missing = crate::runtime::first_missing(&[("id", field0.is_some())]);
+                let (Some(field0),) = (field0,) else {
+                    return Err(serde::de::Error::missing_field(missing));
+                };
                 Ok(AccountPatch {
-                    id: crate::runtime::required::<_, A::Error>(field0, "id")?,
+                    id: field0,
                     owner: field1.unwrap_or_default(),
                     name: field2.unwrap_or_default(),
                     nickname: field3.unwrap_or_default(),
@@ -92,19 +95,24 @@ impl<'de> serde::Deserialize<'de> for Address {
                 self,
                 mut map: A,
             ) -> Result<Address, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
+                let mut field0: Option<String> = None;
+                let mut field1: Option<crate::runtime::Nullable<String>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "city" => field0 = Some(map.next_value()?),
-                        "zip" => field1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                    let read = match key.as_str() {
+                        "city" => crate::runtime::set(&mut field0, map.next_value()),
+                        "zip" => crate::runtime::set(&mut field1, map.next_value()),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
+                let missing = crate::runtime::first_missing(
+                    &[("city", field0.is_some())],
+                );
+                let (Some(field0),) = (field0,) else {
+                    return Err(serde::de::Error::missing_field(missing));
+                };
                 Ok(Address {
-                    city: crate::runtime::required::<_, A::Error>(field0, "city")?,
+                    city: field0,
                     zip: field1.unwrap_or_default(),
                 })
             }
@@ -136,18 +144,23 @@ impl<'de> serde::Deserialize<'de> for Labels {
                 self,
                 mut map: A,
             ) -> Result<Labels, A::Error> {
-                let mut field0 = None;
+                let mut field0: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "name" => field0 = Some(map.next_value()?),
-                        _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
-                        }
-                    }
+                    let read = match key.as_str() {
+                        "name" => crate::runtime::set(&mut field0, map.next_value()),
+                        _ => crate::runtime::keep(&mut extra, key, map.next_value()),
+                    };
+                    read?;
                 }
+                let missing = crate::runtime::first_missing(
+                    &[("name", field0.is_some())],
+                );
+                let (Some(field0),) = (field0,) else {
+                    return Err(serde::de::Error::missing_field(missing));
+                };
                 Ok(Labels {
-                    name: crate::runtime::required::<_, A::Error>(field0, "name")?,
+                    name: field0,
                     additional_properties: extra,
                 })
             }

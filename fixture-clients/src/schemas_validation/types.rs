@@ -88,41 +88,45 @@ impl<'de> serde::Deserialize<'de> for Signup {
                 self,
                 mut map: A,
             ) -> Result<Signup, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                let mut field5 = None;
-                let mut field6 = None;
-                let mut field7 = None;
-                let mut field8 = None;
-                let mut field9 = None;
-                let mut field10 = None;
+                let mut field0: Option<String> = None;
+                let mut field1: Option<i64> = None;
+                let mut field2: Option<Option<f64>> = None;
+                let mut field3: Option<Option<f64>> = None;
+                let mut field4: Option<Option<i64>> = None;
+                let mut field5: Option<crate::runtime::Nullable<String>> = None;
+                let mut field6: Option<Option<Vec<String>>> = None;
+                let mut field7: Option<Option<Address>> = None;
+                let mut field8: Option<Option<Vec<Address>>> = None;
+                let mut field9: Option<
+                    Option<std::collections::BTreeMap<String, Address>>,
+                > = None;
+                let mut field10: Option<Option<SignupContact>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "username" => field0 = Some(map.next_value()?),
-                        "age" => field1 = Some(map.next_value()?),
-                        "score" => field2 = Some(map.next_value()?),
-                        "step" => field3 = Some(map.next_value()?),
-                        "even" => field4 = Some(map.next_value()?),
-                        "nickname" => field5 = Some(map.next_value()?),
-                        "tags" => field6 = Some(map.next_value()?),
-                        "address" => field7 = Some(map.next_value()?),
-                        "previous" => field8 = Some(map.next_value()?),
-                        "byName" => field9 = Some(map.next_value()?),
-                        "contact" => field10 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                    let read = match key.as_str() {
+                        "username" => crate::runtime::set(&mut field0, map.next_value()),
+                        "age" => crate::runtime::set(&mut field1, map.next_value()),
+                        "score" => crate::runtime::set(&mut field2, map.next_value()),
+                        "step" => crate::runtime::set(&mut field3, map.next_value()),
+                        "even" => crate::runtime::set(&mut field4, map.next_value()),
+                        "nickname" => crate::runtime::set(&mut field5, map.next_value()),
+                        "tags" => crate::runtime::set(&mut field6, map.next_value()),
+                        "address" => crate::runtime::set(&mut field7, map.next_value()),
+                        "previous" => crate::runtime::set(&mut field8, map.next_value()),
+                        "byName" => crate::runtime::set(&mut field9, map.next_value()),
+                        "contact" => crate::runtime::set(&mut field10, map.next_value()),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
+                let missing = crate::runtime::first_missing(
+                    &[("username", field0.is_some()), ("age", field1.is_some())],
+                );
+                let (Some(field0), Some(field1)) = (field0, field1) else {
+                    return Err(serde::de::Error::missing_field(missing));
+                };
                 Ok(Signup {
-                    username: crate::runtime::required::<
-                        _,
-                        A::Error,
-                    >(field0, "username")?,
-                    age: crate::runtime::required::<_, A::Error>(field1, "age")?,
+                    username: field0,
+                    age: field1,
                     score: field2.unwrap_or_default(),
                     step: field3.unwrap_or_default(),
                     even: field4.unwrap_or_default(),
@@ -236,18 +240,21 @@ impl<'de> serde::Deserialize<'de> for Address {
                 self,
                 mut map: A,
             ) -> Result<Address, A::Error> {
-                let mut field0 = None;
+                let mut field0: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "zip" => field0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                    let read = match key.as_str() {
+                        "zip" => crate::runtime::set(&mut field0, map.next_value()),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
-                Ok(Address {
-                    zip: crate::runtime::required::<_, A::Error>(field0, "zip")?,
-                })
+                let missing = crate::runtime::first_missing(
+                    &[("zip", field0.is_some())],
+                );
+                let (Some(field0),) = (field0,) else {
+                    return Err(serde::de::Error::missing_field(missing));
+                };
+                Ok(Address { zip: field0 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -296,18 +303,21 @@ impl<'de> serde::Deserialize<'de> for Email {
                 self,
                 mut map: A,
             ) -> Result<Email, A::Error> {
-                let mut field0 = None;
+                let mut field0: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "email" => field0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                    let read = match key.as_str() {
+                        "email" => crate::runtime::set(&mut field0, map.next_value()),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
-                Ok(Email {
-                    email: crate::runtime::required::<_, A::Error>(field0, "email")?,
-                })
+                let missing = crate::runtime::first_missing(
+                    &[("email", field0.is_some())],
+                );
+                let (Some(field0),) = (field0,) else {
+                    return Err(serde::de::Error::missing_field(missing));
+                };
+                Ok(Email { email: field0 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -355,18 +365,21 @@ impl<'de> serde::Deserialize<'de> for Phone {
                 self,
                 mut map: A,
             ) -> Result<Phone, A::Error> {
-                let mut field0 = None;
+                let mut field0: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "phone" => field0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                    let read = match key.as_str() {
+                        "phone" => crate::runtime::set(&mut field0, map.next_value()),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
-                Ok(Phone {
-                    phone: crate::runtime::required::<_, A::Error>(field0, "phone")?,
-                })
+                let missing = crate::runtime::first_missing(
+                    &[("phone", field0.is_some())],
+                );
+                let (Some(field0),) = (field0,) else {
+                    return Err(serde::de::Error::missing_field(missing));
+                };
+                Ok(Phone { phone: field0 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -395,14 +408,13 @@ impl<'de> serde::Deserialize<'de> for Unconstrained {
                 self,
                 mut map: A,
             ) -> Result<Unconstrained, A::Error> {
-                let mut field0 = None;
+                let mut field0: Option<Option<String>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "a" => field0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                    let read = match key.as_str() {
+                        "a" => crate::runtime::set(&mut field0, map.next_value()),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
                 Ok(Unconstrained {
                     a: field0.unwrap_or_default(),

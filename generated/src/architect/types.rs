@@ -96,32 +96,37 @@ for PatchV0AccountsByAccountIdResponseLinkedProspectsItem {
                 PatchV0AccountsByAccountIdResponseLinkedProspectsItem,
                 A::Error,
             > {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                let mut field5 = None;
-                let mut field6 = None;
-                let mut field7 = None;
-                let mut field8 = None;
-                let mut field9 = None;
+                let mut field0: Option<Option<String>> = None;
+                let mut field1: Option<Option<String>> = None;
+                let mut field2: Option<Option<String>> = None;
+                let mut field3: Option<Option<String>> = None;
+                let mut field4: Option<Option<String>> = None;
+                let mut field5: Option<Option<String>> = None;
+                let mut field6: Option<Option<String>> = None;
+                let mut field7: Option<Option<String>> = None;
+                let mut field8: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field9: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "prospectId" => field0 = Some(map.next_value()?),
-                        "tenantId" => field1 = Some(map.next_value()?),
-                        "name" => field2 = Some(map.next_value()?),
-                        "email" => field3 = Some(map.next_value()?),
-                        "domain" => field4 = Some(map.next_value()?),
-                        "slug" => field5 = Some(map.next_value()?),
-                        "phoneNumber" => field6 = Some(map.next_value()?),
-                        "linkedinProfileUrl" => field7 = Some(map.next_value()?),
-                        "createdAt" => field8 = Some(map.next_value()?),
-                        "updatedAt" => field9 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                    let read = match key.as_str() {
+                        "prospectId" => {
+                            crate::runtime::set(&mut field0, map.next_value())
                         }
-                    }
+                        "tenantId" => crate::runtime::set(&mut field1, map.next_value()),
+                        "name" => crate::runtime::set(&mut field2, map.next_value()),
+                        "email" => crate::runtime::set(&mut field3, map.next_value()),
+                        "domain" => crate::runtime::set(&mut field4, map.next_value()),
+                        "slug" => crate::runtime::set(&mut field5, map.next_value()),
+                        "phoneNumber" => {
+                            crate::runtime::set(&mut field6, map.next_value())
+                        }
+                        "linkedinProfileUrl" => {
+                            crate::runtime::set(&mut field7, map.next_value())
+                        }
+                        "createdAt" => crate::runtime::set(&mut field8, map.next_value()),
+                        "updatedAt" => crate::runtime::set(&mut field9, map.next_value()),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
                 Ok(PatchV0AccountsByAccountIdResponseLinkedProspectsItem {
                     prospect_id: field0.unwrap_or_default(),
@@ -189,53 +194,63 @@ impl<'de> serde::Deserialize<'de> for PatchV0AccountsByAccountIdResponse {
                 self,
                 mut map: A,
             ) -> Result<PatchV0AccountsByAccountIdResponse, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                let mut field5 = None;
-                let mut field6 = None;
-                let mut field7 = None;
+                let mut field0: Option<String> = None;
+                let mut field1: Option<String> = None;
+                let mut field2: Option<String> = None;
+                let mut field3: Option<Option<String>> = None;
+                let mut field4: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut field5: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut field6: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut field7: Option<
+                    Vec<PatchV0AccountsByAccountIdResponseLinkedProspectsItem>,
+                > = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "accountId" => field0 = Some(map.next_value()?),
-                        "tenantId" => field1 = Some(map.next_value()?),
-                        "domain" => field2 = Some(map.next_value()?),
-                        "name" => field3 = Some(map.next_value()?),
-                        "createdAt" => field4 = Some(map.next_value()?),
-                        "updatedAt" => field5 = Some(map.next_value()?),
-                        "latestActivityAt" => field6 = Some(map.next_value()?),
-                        "linkedProspects" => field7 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                    let read = match key.as_str() {
+                        "accountId" => crate::runtime::set(&mut field0, map.next_value()),
+                        "tenantId" => crate::runtime::set(&mut field1, map.next_value()),
+                        "domain" => crate::runtime::set(&mut field2, map.next_value()),
+                        "name" => crate::runtime::set(&mut field3, map.next_value()),
+                        "createdAt" => crate::runtime::set(&mut field4, map.next_value()),
+                        "updatedAt" => crate::runtime::set(&mut field5, map.next_value()),
+                        "latestActivityAt" => {
+                            crate::runtime::set(&mut field6, map.next_value())
                         }
-                    }
+                        "linkedProspects" => {
+                            crate::runtime::set(&mut field7, map.next_value())
+                        }
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
+                let missing = crate::runtime::first_missing(
+                    &[
+                        ("accountId", field0.is_some()),
+                        ("tenantId", field1.is_some()),
+                        ("domain", field2.is_some()),
+                        ("createdAt", field4.is_some()),
+                        ("updatedAt", field5.is_some()),
+                        ("linkedProspects", field7.is_some()),
+                    ],
+                );
+                let (
+                    Some(field0),
+                    Some(field1),
+                    Some(field2),
+                    Some(field4),
+                    Some(field5),
+                    Some(field7),
+                ) = (field0, field1, field2, field4, field5, field7) else {
+                    return Err(serde::de::Error::missing_field(missing));
+                };
                 Ok(PatchV0AccountsByAccountIdResponse {
-                    account_id: crate::runtime::required::<
-                        _,
-                        A::Error,
-                    >(field0, "accountId")?,
-                    tenant_id: crate::runtime::required::<
-                        _,
-                        A::Error,
-                    >(field1, "tenantId")?,
-                    domain: crate::runtime::required::<_, A::Error>(field2, "domain")?,
+                    account_id: field0,
+                    tenant_id: field1,
+                    domain: field2,
                     name: field3.unwrap_or_default(),
-                    created_at: crate::runtime::required::<
-                        _,
-                        A::Error,
-                    >(field4, "createdAt")?,
-                    updated_at: crate::runtime::required::<
-                        _,
-                        A::Error,
-                    >(field5, "updatedAt")?,
+                    created_at: field4,
+                    updated_at: field5,
                     latest_activity_at: field6.unwrap_or_default(),
-                    linked_prospects: crate::runtime::required::<
-                        _,
-                        A::Error,
-                    >(field7, "linkedProspects")?,
+                    linked_prospects: field7,
                 })
             }
         }

@@ -123,44 +123,51 @@ impl<'de> serde::Deserialize<'de> for AccountAttributeValueResponseDto {
                 self,
                 mut map: A,
             ) -> Result<AccountAttributeValueResponseDto, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                let mut field5 = None;
+                let mut field0: Option<String> = None;
+                let mut field1: Option<AccountAttributeValueResponseDtoAttribute> = None;
+                let mut field2: Option<String> = None;
+                let mut field3: Option<bool> = None;
+                let mut field4: Option<String> = None;
+                let mut field5: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => field0 = Some(map.next_value()?),
-                        "attribute" => field1 = Some(map.next_value()?),
-                        "value" => field2 = Some(map.next_value()?),
-                        "isDefault" => field3 = Some(map.next_value()?),
-                        "createdAt" => field4 = Some(map.next_value()?),
-                        "updatedAt" => field5 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
+                    let read = match key.as_str() {
+                        "id" => crate::runtime::set(&mut field0, map.next_value()),
+                        "attribute" => crate::runtime::set(&mut field1, map.next_value()),
+                        "value" => crate::runtime::set(&mut field2, map.next_value()),
+                        "isDefault" => crate::runtime::set(&mut field3, map.next_value()),
+                        "createdAt" => crate::runtime::set(&mut field4, map.next_value()),
+                        "updatedAt" => crate::runtime::set(&mut field5, map.next_value()),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
+                let missing = crate::runtime::first_missing(
+                    &[
+                        ("id", field0.is_some()),
+                        ("attribute", field1.is_some()),
+                        ("value", field2.is_some()),
+                        ("isDefault", field3.is_some()),
+                        ("createdAt", field4.is_some()),
+                        ("updatedAt", field5.is_some()),
+                    ],
+                );
+                let (
+                    Some(field0),
+                    Some(field1),
+                    Some(field2),
+                    Some(field3),
+                    Some(field4),
+                    Some(field5),
+                ) = (field0, field1, field2, field3, field4, field5) else {
+                    return Err(serde::de::Error::missing_field(missing));
+                };
                 Ok(AccountAttributeValueResponseDto {
-                    id: crate::runtime::required::<_, A::Error>(field0, "id")?,
-                    attribute: crate::runtime::required::<
-                        _,
-                        A::Error,
-                    >(field1, "attribute")?,
-                    value: crate::runtime::required::<_, A::Error>(field2, "value")?,
-                    is_default: crate::runtime::required::<
-                        _,
-                        A::Error,
-                    >(field3, "isDefault")?,
-                    created_at: crate::runtime::required::<
-                        _,
-                        A::Error,
-                    >(field4, "createdAt")?,
-                    updated_at: crate::runtime::required::<
-                        _,
-                        A::Error,
-                    >(field5, "updatedAt")?,
+                    id: field0,
+                    attribute: field1,
+                    value: field2,
+                    is_default: field3,
+                    created_at: field4,
+                    updated_at: field5,
                 })
             }
         }
@@ -377,78 +384,127 @@ impl<'de> serde::Deserialize<'de> for AccountResponseDto {
                 self,
                 mut map: A,
             ) -> Result<AccountResponseDto, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                let mut field5 = None;
-                let mut field6 = None;
-                let mut field7 = None;
-                let mut field8 = None;
-                let mut field9 = None;
-                let mut field10 = None;
-                let mut field11 = None;
-                let mut field12 = None;
-                let mut field13 = None;
-                let mut field14 = None;
-                let mut field15 = None;
-                let mut field16 = None;
-                let mut field17 = None;
-                let mut field18 = None;
-                let mut field19 = None;
-                let mut field20 = None;
-                let mut field21 = None;
-                let mut field22 = None;
-                let mut field23 = None;
-                let mut field24 = None;
-                let mut field25 = None;
-                let mut field26 = None;
-                let mut field27 = None;
-                let mut field28 = None;
-                let mut field29 = None;
-                let mut field30 = None;
-                let mut field31 = None;
+                let mut field0: Option<Option<String>> = None;
+                let mut field1: Option<Option<String>> = None;
+                let mut field2: Option<Option<String>> = None;
+                let mut field3: Option<Option<String>> = None;
+                let mut field4: Option<Option<String>> = None;
+                let mut field5: Option<Option<String>> = None;
+                let mut field6: Option<Option<String>> = None;
+                let mut field7: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field8: Option<Option<String>> = None;
+                let mut field9: Option<Option<String>> = None;
+                let mut field10: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field11: Option<Option<String>> = None;
+                let mut field12: Option<Option<String>> = None;
+                let mut field13: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field14: Option<Option<String>> = None;
+                let mut field15: Option<Option<String>> = None;
+                let mut field16: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field17: Option<Option<String>> = None;
+                let mut field18: Option<Option<String>> = None;
+                let mut field19: Option<Option<String>> = None;
+                let mut field20: Option<Option<String>> = None;
+                let mut field21: Option<Option<String>> = None;
+                let mut field22: Option<Option<String>> = None;
+                let mut field23: Option<Option<f64>> = None;
+                let mut field24: Option<Option<f64>> = None;
+                let mut field25: Option<Option<String>> = None;
+                let mut field26: Option<Option<String>> = None;
+                let mut field27: Option<Option<String>> = None;
+                let mut field28: Option<Option<Vec<String>>> = None;
+                let mut field29: Option<
+                    Option<serde_json::Map<String, serde_json::Value>>,
+                > = None;
+                let mut field30: Option<Option<String>> = None;
+                let mut field31: Option<Option<String>> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => field0 = Some(map.next_value()?),
-                        "name" => field1 = Some(map.next_value()?),
-                        "description" => field2 = Some(map.next_value()?),
-                        "source" => field3 = Some(map.next_value()?),
-                        "logo" => field4 = Some(map.next_value()?),
-                        "statusId" => field5 = Some(map.next_value()?),
-                        "status" => field6 = Some(map.next_value()?),
-                        "statusConfiguration" => field7 = Some(map.next_value()?),
-                        "classificationId" => field8 = Some(map.next_value()?),
-                        "classification" => field9 = Some(map.next_value()?),
+                    let read = match key.as_str() {
+                        "id" => crate::runtime::set(&mut field0, map.next_value()),
+                        "name" => crate::runtime::set(&mut field1, map.next_value()),
+                        "description" => {
+                            crate::runtime::set(&mut field2, map.next_value())
+                        }
+                        "source" => crate::runtime::set(&mut field3, map.next_value()),
+                        "logo" => crate::runtime::set(&mut field4, map.next_value()),
+                        "statusId" => crate::runtime::set(&mut field5, map.next_value()),
+                        "status" => crate::runtime::set(&mut field6, map.next_value()),
+                        "statusConfiguration" => {
+                            crate::runtime::set(&mut field7, map.next_value())
+                        }
+                        "classificationId" => {
+                            crate::runtime::set(&mut field8, map.next_value())
+                        }
+                        "classification" => {
+                            crate::runtime::set(&mut field9, map.next_value())
+                        }
                         "classificationConfiguration" => {
-                            field10 = Some(map.next_value()?);
+                            crate::runtime::set(&mut field10, map.next_value())
                         }
-                        "healthId" => field11 = Some(map.next_value()?),
-                        "health" => field12 = Some(map.next_value()?),
-                        "healthConfiguration" => field13 = Some(map.next_value()?),
-                        "industryId" => field14 = Some(map.next_value()?),
-                        "industry" => field15 = Some(map.next_value()?),
-                        "industryConfiguration" => field16 = Some(map.next_value()?),
-                        "primaryDomain" => field17 = Some(map.next_value()?),
-                        "secondaryDomain" => field18 = Some(map.next_value()?),
-                        "accountOwner" => field19 = Some(map.next_value()?),
-                        "accountOwnerId" => field20 = Some(map.next_value()?),
-                        "accountOwnerEmail" => field21 = Some(map.next_value()?),
-                        "accountOwnerAvatarUrl" => field22 = Some(map.next_value()?),
-                        "annualRevenue" => field23 = Some(map.next_value()?),
-                        "employees" => field24 = Some(map.next_value()?),
-                        "website" => field25 = Some(map.next_value()?),
-                        "billingAddress" => field26 = Some(map.next_value()?),
-                        "shippingAddress" => field27 = Some(map.next_value()?),
-                        "customFieldValues" => field28 = Some(map.next_value()?),
-                        "metadata" => field29 = Some(map.next_value()?),
-                        "createdAt" => field30 = Some(map.next_value()?),
-                        "updatedAt" => field31 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                        "healthId" => crate::runtime::set(&mut field11, map.next_value()),
+                        "health" => crate::runtime::set(&mut field12, map.next_value()),
+                        "healthConfiguration" => {
+                            crate::runtime::set(&mut field13, map.next_value())
                         }
-                    }
+                        "industryId" => {
+                            crate::runtime::set(&mut field14, map.next_value())
+                        }
+                        "industry" => crate::runtime::set(&mut field15, map.next_value()),
+                        "industryConfiguration" => {
+                            crate::runtime::set(&mut field16, map.next_value())
+                        }
+                        "primaryDomain" => {
+                            crate::runtime::set(&mut field17, map.next_value())
+                        }
+                        "secondaryDomain" => {
+                            crate::runtime::set(&mut field18, map.next_value())
+                        }
+                        "accountOwner" => {
+                            crate::runtime::set(&mut field19, map.next_value())
+                        }
+                        "accountOwnerId" => {
+                            crate::runtime::set(&mut field20, map.next_value())
+                        }
+                        "accountOwnerEmail" => {
+                            crate::runtime::set(&mut field21, map.next_value())
+                        }
+                        "accountOwnerAvatarUrl" => {
+                            crate::runtime::set(&mut field22, map.next_value())
+                        }
+                        "annualRevenue" => {
+                            crate::runtime::set(&mut field23, map.next_value())
+                        }
+                        "employees" => {
+                            crate::runtime::set(&mut field24, map.next_value())
+                        }
+                        "website" => crate::runtime::set(&mut field25, map.next_value()),
+                        "billingAddress" => {
+                            crate::runtime::set(&mut field26, map.next_value())
+                        }
+                        "shippingAddress" => {
+                            crate::runtime::set(&mut field27, map.next_value())
+                        }
+                        "customFieldValues" => {
+                            crate::runtime::set(&mut field28, map.next_value())
+                        }
+                        "metadata" => crate::runtime::set(&mut field29, map.next_value()),
+                        "createdAt" => {
+                            crate::runtime::set(&mut field30, map.next_value())
+                        }
+                        "updatedAt" => {
+                            crate::runtime::set(&mut field31, map.next_value())
+                        }
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
                 Ok(AccountResponseDto {
                     id: field0.unwrap_or_default(),
@@ -591,86 +647,112 @@ impl<'de> serde::Deserialize<'de> for CustomerContactResponseDto {
                 self,
                 mut map: A,
             ) -> Result<CustomerContactResponseDto, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                let mut field5 = None;
-                let mut field6 = None;
-                let mut field7 = None;
-                let mut field8 = None;
-                let mut field9 = None;
-                let mut field10 = None;
-                let mut field11 = None;
-                let mut field12 = None;
+                let mut field0: Option<String> = None;
+                let mut field1: Option<String> = None;
+                let mut field2: Option<String> = None;
+                let mut field3: Option<String> = None;
+                let mut field4: Option<String> = None;
+                let mut field5: Option<String> = None;
+                let mut field6: Option<Vec<String>> = None;
+                let mut field7: Option<String> = None;
+                let mut field8: Option<String> = None;
+                let mut field9: Option<Vec<String>> = None;
+                let mut field10: Option<serde_json::Map<String, serde_json::Value>> = None;
+                let mut field11: Option<String> = None;
+                let mut field12: Option<String> = None;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    match key.as_str() {
-                        "id" => field0 = Some(map.next_value()?),
-                        "firstName" => field1 = Some(map.next_value()?),
-                        "lastName" => field2 = Some(map.next_value()?),
-                        "email" => field3 = Some(map.next_value()?),
-                        "phoneNumber" => field4 = Some(map.next_value()?),
-                        "avatarUrl" => field5 = Some(map.next_value()?),
-                        "accounts" => field6 = Some(map.next_value()?),
-                        "contactTypeId" => field7 = Some(map.next_value()?),
-                        "contactType" => field8 = Some(map.next_value()?),
-                        "customFieldValues" => field9 = Some(map.next_value()?),
-                        "metadata" => field10 = Some(map.next_value()?),
-                        "createdAt" => field11 = Some(map.next_value()?),
-                        "updatedAt" => field12 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                    let read = match key.as_str() {
+                        "id" => crate::runtime::set(&mut field0, map.next_value()),
+                        "firstName" => crate::runtime::set(&mut field1, map.next_value()),
+                        "lastName" => crate::runtime::set(&mut field2, map.next_value()),
+                        "email" => crate::runtime::set(&mut field3, map.next_value()),
+                        "phoneNumber" => {
+                            crate::runtime::set(&mut field4, map.next_value())
                         }
-                    }
+                        "avatarUrl" => crate::runtime::set(&mut field5, map.next_value()),
+                        "accounts" => crate::runtime::set(&mut field6, map.next_value()),
+                        "contactTypeId" => {
+                            crate::runtime::set(&mut field7, map.next_value())
+                        }
+                        "contactType" => {
+                            crate::runtime::set(&mut field8, map.next_value())
+                        }
+                        "customFieldValues" => {
+                            crate::runtime::set(&mut field9, map.next_value())
+                        }
+                        "metadata" => crate::runtime::set(&mut field10, map.next_value()),
+                        "createdAt" => {
+                            crate::runtime::set(&mut field11, map.next_value())
+                        }
+                        "updatedAt" => {
+                            crate::runtime::set(&mut field12, map.next_value())
+                        }
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
+                    };
+                    read?;
                 }
+                let missing = crate::runtime::first_missing(
+                    &[
+                        ("id", field0.is_some()),
+                        ("firstName", field1.is_some()),
+                        ("lastName", field2.is_some()),
+                        ("email", field3.is_some()),
+                        ("phoneNumber", field4.is_some()),
+                        ("avatarUrl", field5.is_some()),
+                        ("accounts", field6.is_some()),
+                        ("contactTypeId", field7.is_some()),
+                        ("contactType", field8.is_some()),
+                        ("customFieldValues", field9.is_some()),
+                        ("metadata", field10.is_some()),
+                        ("createdAt", field11.is_some()),
+                        ("updatedAt", field12.is_some()),
+                    ],
+                );
+                let (
+                    Some(field0),
+                    Some(field1),
+                    Some(field2),
+                    Some(field3),
+                    Some(field4),
+                    Some(field5),
+                    Some(field6),
+                    Some(field7),
+                    Some(field8),
+                    Some(field9),
+                    Some(field10),
+                    Some(field11),
+                    Some(field12),
+                ) = (
+                    field0,
+                    field1,
+                    field2,
+                    field3,
+                    field4,
+                    field5,
+                    field6,
+                    field7,
+                    field8,
+                    field9,
+                    field10,
+                    field11,
+                    field12,
+                ) else {
+                    return Err(serde::de::Error::missing_field(missing));
+                };
                 Ok(CustomerContactResponseDto {
-                    id: crate::runtime::required::<_, A::Error>(field0, "id")?,
-                    first_name: crate::runtime::required::<
-                        _,
-                        A::Error,
-                    >(field1, "firstName")?,
-                    last_name: crate::runtime::required::<
-                        _,
-                        A::Error,
-                    >(field2, "lastName")?,
-                    email: crate::runtime::required::<_, A::Error>(field3, "email")?,
-                    phone_number: crate::runtime::required::<
-                        _,
-                        A::Error,
-                    >(field4, "phoneNumber")?,
-                    avatar_url: crate::runtime::required::<
-                        _,
-                        A::Error,
-                    >(field5, "avatarUrl")?,
-                    accounts: crate::runtime::required::<
-                        _,
-                        A::Error,
-                    >(field6, "accounts")?,
-                    contact_type_id: crate::runtime::required::<
-                        _,
-                        A::Error,
-                    >(field7, "contactTypeId")?,
-                    contact_type: crate::runtime::required::<
-                        _,
-                        A::Error,
-                    >(field8, "contactType")?,
-                    custom_field_values: crate::runtime::required::<
-                        _,
-                        A::Error,
-                    >(field9, "customFieldValues")?,
-                    metadata: crate::runtime::required::<
-                        _,
-                        A::Error,
-                    >(field10, "metadata")?,
-                    created_at: crate::runtime::required::<
-                        _,
-                        A::Error,
-                    >(field11, "createdAt")?,
-                    updated_at: crate::runtime::required::<
-                        _,
-                        A::Error,
-                    >(field12, "updatedAt")?,
+                    id: field0,
+                    first_name: field1,
+                    last_name: field2,
+                    email: field3,
+                    phone_number: field4,
+                    avatar_url: field5,
+                    accounts: field6,
+                    contact_type_id: field7,
+                    contact_type: field8,
+                    custom_field_values: field9,
+                    metadata: field10,
+                    created_at: field11,
+                    updated_at: field12,
                 })
             }
         }
