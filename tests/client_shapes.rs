@@ -387,3 +387,13 @@ async fn operations_with_the_same_errors_share_one_typed_error_enum() {
     assert!(matches!(typed, Some(CreateItemError::Status4xx(e)) if e.message == "in use"));
     assert_eq!(server.received().await[0].url.path(), "/items/i1");
 }
+
+#[tokio::test]
+async fn operation_futures_are_send_so_they_can_be_spawned() {
+    let server = mock::Server::start().await;
+    server.delete_item().respond_status(204).await;
+    let client = client(&server);
+    // `tokio::spawn` needs a `Send + 'static` future: the method's future must be `Send`.
+    let task = tokio::spawn(async move { client.delete_item("i1").await });
+    task.await.expect("the task ran").expect("the call succeeded");
+}

@@ -607,45 +607,54 @@ fn operation(op: &Operation, api: &Api, shared: &SharedErrors<'_>) -> Emitted {
         let request = Self::#request_fn(#(#arg_names),*)?;
     };
     let mut methods = Vec::new();
-    let (ret_ty, main_body) = match &returns {
-        Returns::Single(ty, decode) => (
-            ty.clone(),
+    // Plain functions returning the runtime's one `call` future; only event streams need their own.
+    let call = |decode: TokenStream| {
+        quote! {
+            self.transport.call(Self::#request_fn(#(#arg_names),*), &self.options, |response| { #decode })
+        }
+    };
+    // No `+ Send` here: it is true (auto traits leak through `impl Trait`, so callers may spawn
+    // these futures), but stating it makes rustc prove it for every operation, which cost
+    // GitHub's crate 5 s of checking.
+    let future = |output: TokenStream| quote!(impl std::future::Future<Output = Result<#output, Error>> + 'a);
+    let decode = match &returns {
+        Returns::Single(_, decode) => Some(decode.clone()),
+        Returns::Variants(enum_name) => Some(quote!(#enum_name::decode(response, |response| #into_error))),
+        Returns::Events(_) => None,
+    };
+    let ret_ty = match &returns {
+        Returns::Single(ty, _) => ty.clone(),
+        Returns::Variants(enum_name) => quote!(#enum_name),
+        Returns::Events(item) => quote!(runtime::EventStream<#item>),
+    };
+    methods.push(match &decode {
+        Some(decode) => {
+            let body = call(decode.clone());
+            let output = future(ret_ty.clone());
             quote! {
-                #send
-                let response = self.transport.send_with(request, &self.options).await?;
-                #decode
-            },
-        ),
-        Returns::Variants(enum_name) => (
-            quote!(#enum_name),
-            quote! {
-                #send
-                let response = self.transport.send_with(request, &self.options).await?;
-                #enum_name::decode(response, |response| #into_error)
-            },
-        ),
-        Returns::Events(item) => (
-            quote!(runtime::EventStream<#item>),
-            quote! {
-                #send
+                #doc
+                #deprecated
+                pub fn #name<'a>(&'a self, #(#args),*) -> #output {
+                    #body
+                }
+            }
+        }
+        None => quote! {
+            #doc
+            #deprecated
+            pub async fn #name(&self, #(#args),*) -> Result<#ret_ty, Error> {
+                let request = Self::#request_fn(#(#arg_names),*)?;
                 match self.transport.send_streaming(request, &self.options).await? {
                     Ok(streaming) => Ok(streaming.events()),
                     Err(response) => Err(#into_error),
                 }
-            },
-        ),
-    };
-    methods.push(quote! {
-        #doc
-        #deprecated
-        pub async fn #name(&self, #(#args),*) -> Result<#ret_ty, Error> {
-            #main_body
-        }
+            }
+        },
     });
 
     // Typed response headers, where the spec declares them.
     let headers = success_headers(op);
-    if !headers.is_empty() && !matches!(returns, Returns::Events(_)) {
+    if let (false, Some(decode)) = (headers.is_empty(), &decode) {
         let headers_type = format_ident!("{type_prefix}Headers");
         let fields = headers.iter().map(|h| {
             let field = ident(&h.name);
@@ -681,21 +690,18 @@ fn operation(op: &Operation, api: &Api, shared: &SharedErrors<'_>) -> Emitted {
             " Like [`Client::{}`], also returning the response headers the spec declares, typed.",
             op.name.trim_start_matches("r#")
         );
-        let decode = match &returns {
-            Returns::Single(_, decode) => decode.clone(),
-            Returns::Variants(enum_name) => quote!(#enum_name::decode(response, |response| #into_error)),
-            Returns::Events(_) => quote!(),
-        };
+        let body = call(quote! {
+            let raw_headers = response.headers.clone();
+            let headers = #headers_type::parse(&raw_headers);
+            let value = { #decode }?;
+            Ok(runtime::WithHeaders { value, headers, raw_headers })
+        });
+        let output = future(quote!(runtime::WithHeaders<#ret_ty, #headers_type>));
         methods.push(quote! {
             #[doc = #with_doc]
             #deprecated
-            pub async fn #with_headers(&self, #(#args),*) -> Result<runtime::WithHeaders<#ret_ty, #headers_type>, Error> {
-                #send
-                let response = self.transport.send_with(request, &self.options).await?;
-                let raw_headers = response.headers.clone();
-                let headers = #headers_type::parse(&raw_headers);
-                let value = { #decode }?;
-                Ok(runtime::WithHeaders { value, headers, raw_headers })
+            pub fn #with_headers<'a>(&'a self, #(#args),*) -> #output {
+                #body
             }
         });
     }

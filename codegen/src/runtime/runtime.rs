@@ -333,6 +333,19 @@ impl Transport {
         }
     }
 
+    /// Sends `request` (or fails with its error) with `options`, and decodes the response with
+    /// `decode`. Every generated operation method is a plain function returning this future: one
+    /// async function for all operations rather than a state machine per operation, which is most
+    /// of what the compiler spends on a large client.
+    pub async fn call<T>(
+        &self,
+        request: Result<Request, Error>,
+        options: &RequestOptions,
+        decode: impl FnOnce(Response) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        decode(self.send_with(request?, options).await?)
+    }
+
     /// Sends the request like [`Transport::send_with`] but returns once the response head has
     /// arrived, so the body can be read as a stream. Retries happen only before that point.
     ///

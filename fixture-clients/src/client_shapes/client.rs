@@ -224,17 +224,22 @@ impl Client {
     ///
     /// # Errors
     /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
-    pub async fn search(
-        &self,
+    pub fn search<'a>(
+        &'a self,
         params: &types::SearchParams,
-    ) -> Result<Vec<types::Item>, Error> {
-        let request = Self::search_request(params)?;
-        let response = self.transport.send_with(request, &self.options).await?;
-        if response.status.is_success() {
-            response.json()
-        } else {
-            Err(response.into_error())
-        }
+    ) -> impl std::future::Future<Output = Result<Vec<types::Item>, Error>> + 'a {
+        self.transport
+            .call(
+                Self::search_request(params),
+                &self.options,
+                |response| {
+                    if response.status.is_success() {
+                        response.json()
+                    } else {
+                        Err(response.into_error())
+                    }
+                },
+            )
     }
 
     /// The request of [`Client::search`], ready to send.
@@ -284,17 +289,22 @@ impl Client {
     ///
     /// # Errors
     /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
-    pub async fn list_items(
-        &self,
+    pub fn list_items<'a>(
+        &'a self,
         params: &types::ListItemsParams,
-    ) -> Result<types::ItemPage, Error> {
-        let request = Self::list_items_request(params)?;
-        let response = self.transport.send_with(request, &self.options).await?;
-        if response.status.is_success() {
-            response.json()
-        } else {
-            Err(response.into_error())
-        }
+    ) -> impl std::future::Future<Output = Result<types::ItemPage, Error>> + 'a {
+        self.transport
+            .call(
+                Self::list_items_request(params),
+                &self.options,
+                |response| {
+                    if response.status.is_success() {
+                        response.json()
+                    } else {
+                        Err(response.into_error())
+                    }
+                },
+            )
     }
 
     /// Every item of every page of [`Client::list_items`], fetched page by page as the stream is polled.
@@ -350,17 +360,22 @@ impl Client {
     ///
     /// # Errors
     /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
-    pub async fn create_item(
-        &self,
+    pub fn create_item<'a>(
+        &'a self,
         params: &types::CreateItemParams,
         body: CreateItemContent,
-    ) -> Result<CreateItemSuccess, Error> {
-        let request = Self::create_item_request(params, body)?;
-        let response = self.transport.send_with(request, &self.options).await?;
-        CreateItemSuccess::decode(
-            response,
-            |response| response.into_typed_error(CreateItemError::decode),
-        )
+    ) -> impl std::future::Future<Output = Result<CreateItemSuccess, Error>> + 'a {
+        self.transport
+            .call(
+                Self::create_item_request(params, body),
+                &self.options,
+                |response| {
+                    CreateItemSuccess::decode(
+                        response,
+                        |response| response.into_typed_error(CreateItemError::decode),
+                    )
+                },
+            )
     }
 
     /// The request of [`Client::create_item`], ready to send.
@@ -404,14 +419,22 @@ impl Client {
     ///
     /// # Errors
     /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
-    pub async fn delete_item(&self, id: &str) -> Result<(), Error> {
-        let request = Self::delete_item_request(id)?;
-        let response = self.transport.send_with(request, &self.options).await?;
-        if response.status.is_success() {
-            response.empty()
-        } else {
-            Err(response.into_typed_error(DeleteItemError::decode))
-        }
+    pub fn delete_item<'a>(
+        &'a self,
+        id: &str,
+    ) -> impl std::future::Future<Output = Result<(), Error>> + 'a {
+        self.transport
+            .call(
+                Self::delete_item_request(id),
+                &self.options,
+                |response| {
+                    if response.status.is_success() {
+                        response.empty()
+                    } else {
+                        Err(response.into_typed_error(DeleteItemError::decode))
+                    }
+                },
+            )
     }
 
     /// The request of [`Client::delete_item`], ready to send.
@@ -433,17 +456,22 @@ impl Client {
     ///
     /// # Errors
     /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
-    pub async fn list_pages(
-        &self,
+    pub fn list_pages<'a>(
+        &'a self,
         params: &types::ListPagesParams,
-    ) -> Result<types::ItemList, Error> {
-        let request = Self::list_pages_request(params)?;
-        let response = self.transport.send_with(request, &self.options).await?;
-        if response.status.is_success() {
-            response.json()
-        } else {
-            Err(response.into_error())
-        }
+    ) -> impl std::future::Future<Output = Result<types::ItemList, Error>> + 'a {
+        self.transport
+            .call(
+                Self::list_pages_request(params),
+                &self.options,
+                |response| {
+                    if response.status.is_success() {
+                        response.json()
+                    } else {
+                        Err(response.into_error())
+                    }
+                },
+            )
     }
 
     /// Every item of every page of [`Client::list_pages`], fetched page by page as the stream is polled.
@@ -490,17 +518,22 @@ impl Client {
     ///
     /// # Errors
     /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
-    pub async fn list_by_offset(
-        &self,
+    pub fn list_by_offset<'a>(
+        &'a self,
         params: &types::ListByOffsetParams,
-    ) -> Result<types::ItemList, Error> {
-        let request = Self::list_by_offset_request(params)?;
-        let response = self.transport.send_with(request, &self.options).await?;
-        if response.status.is_success() {
-            response.json()
-        } else {
-            Err(response.into_error())
-        }
+    ) -> impl std::future::Future<Output = Result<types::ItemList, Error>> + 'a {
+        self.transport
+            .call(
+                Self::list_by_offset_request(params),
+                &self.options,
+                |response| {
+                    if response.status.is_success() {
+                        response.json()
+                    } else {
+                        Err(response.into_error())
+                    }
+                },
+            )
     }
 
     /// Every item of every page of [`Client::list_by_offset`], fetched page by page as the stream is polled.
@@ -553,17 +586,24 @@ impl Client {
     ///
     /// # Errors
     /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
-    pub async fn list_forced(
-        &self,
+    pub fn list_forced<'a>(
+        &'a self,
         params: &types::ListForcedParams,
-    ) -> Result<types::ListForcedResponse, Error> {
-        let request = Self::list_forced_request(params)?;
-        let response = self.transport.send_with(request, &self.options).await?;
-        if response.status.is_success() {
-            response.json()
-        } else {
-            Err(response.into_error())
-        }
+    ) -> impl std::future::Future<
+        Output = Result<types::ListForcedResponse, Error>,
+    > + 'a {
+        self.transport
+            .call(
+                Self::list_forced_request(params),
+                &self.options,
+                |response| {
+                    if response.status.is_success() {
+                        response.json()
+                    } else {
+                        Err(response.into_error())
+                    }
+                },
+            )
     }
 
     /// Every item of every page of [`Client::list_forced`], fetched page by page as the stream is polled.
@@ -611,40 +651,52 @@ impl Client {
     ///
     /// # Errors
     /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
-    pub async fn list_linked(
-        &self,
+    pub fn list_linked<'a>(
+        &'a self,
         params: &types::ListLinkedParams,
-    ) -> Result<Vec<types::Item>, Error> {
-        let request = Self::list_linked_request(params)?;
-        let response = self.transport.send_with(request, &self.options).await?;
-        if response.status.is_success() {
-            response.json()
-        } else {
-            Err(response.into_error())
-        }
+    ) -> impl std::future::Future<Output = Result<Vec<types::Item>, Error>> + 'a {
+        self.transport
+            .call(
+                Self::list_linked_request(params),
+                &self.options,
+                |response| {
+                    if response.status.is_success() {
+                        response.json()
+                    } else {
+                        Err(response.into_error())
+                    }
+                },
+            )
     }
 
     /// Like [`Client::list_linked`], also returning the response headers the spec declares, typed.
-    pub async fn list_linked_with_headers(
-        &self,
+    pub fn list_linked_with_headers<'a>(
+        &'a self,
         params: &types::ListLinkedParams,
-    ) -> Result<runtime::WithHeaders<Vec<types::Item>, ListLinkedHeaders>, Error> {
-        let request = Self::list_linked_request(params)?;
-        let response = self.transport.send_with(request, &self.options).await?;
-        let raw_headers = response.headers.clone();
-        let headers = ListLinkedHeaders::parse(&raw_headers);
-        let value = {
-            if response.status.is_success() {
-                response.json()
-            } else {
-                Err(response.into_error())
-            }
-        }?;
-        Ok(runtime::WithHeaders {
-            value,
-            headers,
-            raw_headers,
-        })
+    ) -> impl std::future::Future<
+        Output = Result<runtime::WithHeaders<Vec<types::Item>, ListLinkedHeaders>, Error>,
+    > + 'a {
+        self.transport
+            .call(
+                Self::list_linked_request(params),
+                &self.options,
+                |response| {
+                    let raw_headers = response.headers.clone();
+                    let headers = ListLinkedHeaders::parse(&raw_headers);
+                    let value = {
+                        if response.status.is_success() {
+                            response.json()
+                        } else {
+                            Err(response.into_error())
+                        }
+                    }?;
+                    Ok(runtime::WithHeaders {
+                        value,
+                        headers,
+                        raw_headers,
+                    })
+                },
+            )
     }
 
     /// Every item of every page of [`Client::list_linked`], fetched page by page as the stream is polled.
@@ -687,14 +739,22 @@ impl Client {
     ///
     /// # Errors
     /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
-    pub async fn submit_form(&self, body: &types::NewItem) -> Result<(), Error> {
-        let request = Self::submit_form_request(body)?;
-        let response = self.transport.send_with(request, &self.options).await?;
-        if response.status.is_success() {
-            response.empty()
-        } else {
-            Err(response.into_error())
-        }
+    pub fn submit_form<'a>(
+        &'a self,
+        body: &types::NewItem,
+    ) -> impl std::future::Future<Output = Result<(), Error>> + 'a {
+        self.transport
+            .call(
+                Self::submit_form_request(body),
+                &self.options,
+                |response| {
+                    if response.status.is_success() {
+                        response.empty()
+                    } else {
+                        Err(response.into_error())
+                    }
+                },
+            )
     }
 
     /// The request of [`Client::submit_form`], ready to send.
@@ -714,40 +774,52 @@ impl Client {
     ///
     /// # Errors
     /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
-    pub async fn upload_file(
-        &self,
+    pub fn upload_file<'a>(
+        &'a self,
         body: runtime::Multipart,
-    ) -> Result<types::Item, Error> {
-        let request = Self::upload_file_request(body)?;
-        let response = self.transport.send_with(request, &self.options).await?;
-        if response.status.is_success() {
-            response.json()
-        } else {
-            Err(response.into_error())
-        }
+    ) -> impl std::future::Future<Output = Result<types::Item, Error>> + 'a {
+        self.transport
+            .call(
+                Self::upload_file_request(body),
+                &self.options,
+                |response| {
+                    if response.status.is_success() {
+                        response.json()
+                    } else {
+                        Err(response.into_error())
+                    }
+                },
+            )
     }
 
     /// Like [`Client::upload_file`], also returning the response headers the spec declares, typed.
-    pub async fn upload_file_with_headers(
-        &self,
+    pub fn upload_file_with_headers<'a>(
+        &'a self,
         body: runtime::Multipart,
-    ) -> Result<runtime::WithHeaders<types::Item, UploadFileHeaders>, Error> {
-        let request = Self::upload_file_request(body)?;
-        let response = self.transport.send_with(request, &self.options).await?;
-        let raw_headers = response.headers.clone();
-        let headers = UploadFileHeaders::parse(&raw_headers);
-        let value = {
-            if response.status.is_success() {
-                response.json()
-            } else {
-                Err(response.into_error())
-            }
-        }?;
-        Ok(runtime::WithHeaders {
-            value,
-            headers,
-            raw_headers,
-        })
+    ) -> impl std::future::Future<
+        Output = Result<runtime::WithHeaders<types::Item, UploadFileHeaders>, Error>,
+    > + 'a {
+        self.transport
+            .call(
+                Self::upload_file_request(body),
+                &self.options,
+                |response| {
+                    let raw_headers = response.headers.clone();
+                    let headers = UploadFileHeaders::parse(&raw_headers);
+                    let value = {
+                        if response.status.is_success() {
+                            response.json()
+                        } else {
+                            Err(response.into_error())
+                        }
+                    }?;
+                    Ok(runtime::WithHeaders {
+                        value,
+                        headers,
+                        raw_headers,
+                    })
+                },
+            )
     }
 
     /// The request of [`Client::upload_file`], ready to send.
@@ -770,14 +842,22 @@ impl Client {
     ///
     /// # Errors
     /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
-    pub async fn get_blob(&self, id: &str) -> Result<runtime::Bytes, Error> {
-        let request = Self::get_blob_request(id)?;
-        let response = self.transport.send_with(request, &self.options).await?;
-        if response.status.is_success() {
-            Ok(response.body)
-        } else {
-            Err(response.into_error())
-        }
+    pub fn get_blob<'a>(
+        &'a self,
+        id: &str,
+    ) -> impl std::future::Future<Output = Result<runtime::Bytes, Error>> + 'a {
+        self.transport
+            .call(
+                Self::get_blob_request(id),
+                &self.options,
+                |response| {
+                    if response.status.is_success() {
+                        Ok(response.body)
+                    } else {
+                        Err(response.into_error())
+                    }
+                },
+            )
     }
 
     /// Like [`Client::get_blob`], but the body arrives as a stream of chunks, for large downloads.
@@ -811,18 +891,23 @@ impl Client {
     ///
     /// # Errors
     /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
-    pub async fn put_blob(
-        &self,
+    pub fn put_blob<'a>(
+        &'a self,
         id: &str,
         body: impl Into<runtime::BinaryBody>,
-    ) -> Result<(), Error> {
-        let request = Self::put_blob_request(id, body)?;
-        let response = self.transport.send_with(request, &self.options).await?;
-        if response.status.is_success() {
-            response.empty()
-        } else {
-            Err(response.into_error())
-        }
+    ) -> impl std::future::Future<Output = Result<(), Error>> + 'a {
+        self.transport
+            .call(
+                Self::put_blob_request(id, body),
+                &self.options,
+                |response| {
+                    if response.status.is_success() {
+                        response.empty()
+                    } else {
+                        Err(response.into_error())
+                    }
+                },
+            )
     }
 
     /// The request of [`Client::put_blob`], ready to send.

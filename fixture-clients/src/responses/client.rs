@@ -145,17 +145,24 @@ impl Client {
     ///
     /// # Errors
     /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
-    pub async fn get_item(
-        &self,
+    pub fn get_item<'a>(
+        &'a self,
         id: i64,
-    ) -> Result<Option<types::GetItemResponse200>, Error> {
-        let request = Self::get_item_request(id)?;
-        let response = self.transport.send_with(request, &self.options).await?;
-        match response.status.as_u16() {
-            204u16 => Ok(None),
-            200..=299 => response.json().map(Some),
-            _ => Err(response.into_error()),
-        }
+    ) -> impl std::future::Future<
+        Output = Result<Option<types::GetItemResponse200>, Error>,
+    > + 'a {
+        self.transport
+            .call(
+                Self::get_item_request(id),
+                &self.options,
+                |response| {
+                    match response.status.as_u16() {
+                        204u16 => Ok(None),
+                        200..=299 => response.json().map(Some),
+                        _ => Err(response.into_error()),
+                    }
+                },
+            )
     }
 
     /// The request of [`Client::get_item`], ready to send.
@@ -180,14 +187,22 @@ impl Client {
     ///
     /// # Errors
     /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
-    pub async fn delete_item(&self, id: i64) -> Result<(), Error> {
-        let request = Self::delete_item_request(id)?;
-        let response = self.transport.send_with(request, &self.options).await?;
-        if response.status.is_success() {
-            response.empty()
-        } else {
-            Err(response.into_error())
-        }
+    pub fn delete_item<'a>(
+        &'a self,
+        id: i64,
+    ) -> impl std::future::Future<Output = Result<(), Error>> + 'a {
+        self.transport
+            .call(
+                Self::delete_item_request(id),
+                &self.options,
+                |response| {
+                    if response.status.is_success() {
+                        response.empty()
+                    } else {
+                        Err(response.into_error())
+                    }
+                },
+            )
     }
 
     /// The request of [`Client::delete_item`], ready to send.
@@ -208,14 +223,21 @@ impl Client {
     ///
     /// # Errors
     /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
-    pub async fn get_report(&self) -> Result<String, Error> {
-        let request = Self::get_report_request()?;
-        let response = self.transport.send_with(request, &self.options).await?;
-        if response.status.is_success() {
-            response.text()
-        } else {
-            Err(response.into_error())
-        }
+    pub fn get_report<'a>(
+        &'a self,
+    ) -> impl std::future::Future<Output = Result<String, Error>> + 'a {
+        self.transport
+            .call(
+                Self::get_report_request(),
+                &self.options,
+                |response| {
+                    if response.status.is_success() {
+                        response.text()
+                    } else {
+                        Err(response.into_error())
+                    }
+                },
+            )
     }
 
     /// The request of [`Client::get_report`], ready to send.
@@ -236,17 +258,22 @@ impl Client {
     ///
     /// # Errors
     /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
-    pub async fn upload(
-        &self,
+    pub fn upload<'a>(
+        &'a self,
         body: impl Into<runtime::BinaryBody>,
-    ) -> Result<runtime::Bytes, Error> {
-        let request = Self::upload_request(body)?;
-        let response = self.transport.send_with(request, &self.options).await?;
-        if response.status.is_success() {
-            Ok(response.body)
-        } else {
-            Err(response.into_error())
-        }
+    ) -> impl std::future::Future<Output = Result<runtime::Bytes, Error>> + 'a {
+        self.transport
+            .call(
+                Self::upload_request(body),
+                &self.options,
+                |response| {
+                    if response.status.is_success() {
+                        Ok(response.body)
+                    } else {
+                        Err(response.into_error())
+                    }
+                },
+            )
     }
 
     /// Like [`Client::upload`], but the body arrives as a stream of chunks, for large downloads.

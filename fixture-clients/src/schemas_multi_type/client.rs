@@ -111,17 +111,22 @@ impl Client {
     ///
     /// # Errors
     /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
-    pub async fn put_setting(
-        &self,
+    pub fn put_setting<'a>(
+        &'a self,
         body: &types::Setting,
-    ) -> Result<types::Setting, Error> {
-        let request = Self::put_setting_request(body)?;
-        let response = self.transport.send_with(request, &self.options).await?;
-        if response.status.is_success() {
-            response.json()
-        } else {
-            Err(response.into_error())
-        }
+    ) -> impl std::future::Future<Output = Result<types::Setting, Error>> + 'a {
+        self.transport
+            .call(
+                Self::put_setting_request(body),
+                &self.options,
+                |response| {
+                    if response.status.is_success() {
+                        response.json()
+                    } else {
+                        Err(response.into_error())
+                    }
+                },
+            )
     }
 
     /// The request of [`Client::put_setting`], ready to send.

@@ -132,18 +132,25 @@ impl Client {
     ///
     /// # Errors
     /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
-    pub async fn patch_v0_accounts_by_account_id(
-        &self,
+    pub fn patch_v0_accounts_by_account_id<'a>(
+        &'a self,
         account_id: &str,
         body: &types::PatchV0AccountsByAccountIdBody,
-    ) -> Result<types::PatchV0AccountsByAccountIdResponse, Error> {
-        let request = Self::patch_v0_accounts_by_account_id_request(account_id, body)?;
-        let response = self.transport.send_with(request, &self.options).await?;
-        if response.status.is_success() {
-            response.json()
-        } else {
-            Err(response.into_error())
-        }
+    ) -> impl std::future::Future<
+        Output = Result<types::PatchV0AccountsByAccountIdResponse, Error>,
+    > + 'a {
+        self.transport
+            .call(
+                Self::patch_v0_accounts_by_account_id_request(account_id, body),
+                &self.options,
+                |response| {
+                    if response.status.is_success() {
+                        response.json()
+                    } else {
+                        Err(response.into_error())
+                    }
+                },
+            )
     }
 
     /// The request of [`Client::patch_v0_accounts_by_account_id`], ready to send.

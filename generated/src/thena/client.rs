@@ -166,18 +166,25 @@ impl Client {
     ///
     /// # Errors
     /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
-    pub async fn update_account_attribute_value(
-        &self,
+    pub fn update_account_attribute_value<'a>(
+        &'a self,
         id: &str,
         body: &types::UpdateAccountAttributeValueDto,
-    ) -> Result<types::AccountAttributeValueResponseDto, Error> {
-        let request = Self::update_account_attribute_value_request(id, body)?;
-        let response = self.transport.send_with(request, &self.options).await?;
-        if response.status.is_success() {
-            response.json()
-        } else {
-            Err(response.into_error())
-        }
+    ) -> impl std::future::Future<
+        Output = Result<types::AccountAttributeValueResponseDto, Error>,
+    > + 'a {
+        self.transport
+            .call(
+                Self::update_account_attribute_value_request(id, body),
+                &self.options,
+                |response| {
+                    if response.status.is_success() {
+                        response.json()
+                    } else {
+                        Err(response.into_error())
+                    }
+                },
+            )
     }
 
     /// The request of [`Client::update_account_attribute_value`], ready to send.
@@ -218,18 +225,25 @@ impl Client {
     ///
     /// # Errors
     /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
-    pub async fn put_v1_accounts_by_id(
-        &self,
+    pub fn put_v1_accounts_by_id<'a>(
+        &'a self,
         id: &str,
         body: &types::UpdateAccountDto,
-    ) -> Result<types::AccountResponseDto, Error> {
-        let request = Self::put_v1_accounts_by_id_request(id, body)?;
-        let response = self.transport.send_with(request, &self.options).await?;
-        if response.status.is_success() {
-            response.json()
-        } else {
-            Err(response.into_error())
-        }
+    ) -> impl std::future::Future<
+        Output = Result<types::AccountResponseDto, Error>,
+    > + 'a {
+        self.transport
+            .call(
+                Self::put_v1_accounts_by_id_request(id, body),
+                &self.options,
+                |response| {
+                    if response.status.is_success() {
+                        response.json()
+                    } else {
+                        Err(response.into_error())
+                    }
+                },
+            )
     }
 
     /// The request of [`Client::put_v1_accounts_by_id`], ready to send.
@@ -267,17 +281,24 @@ impl Client {
     ///
     /// # Errors
     /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
-    pub async fn post_v1_accounts_contacts(
-        &self,
+    pub fn post_v1_accounts_contacts<'a>(
+        &'a self,
         body: &types::CreateCustomerContactDto,
-    ) -> Result<types::CustomerContactResponseDto, Error> {
-        let request = Self::post_v1_accounts_contacts_request(body)?;
-        let response = self.transport.send_with(request, &self.options).await?;
-        if response.status.is_success() {
-            response.json()
-        } else {
-            Err(response.into_error())
-        }
+    ) -> impl std::future::Future<
+        Output = Result<types::CustomerContactResponseDto, Error>,
+    > + 'a {
+        self.transport
+            .call(
+                Self::post_v1_accounts_contacts_request(body),
+                &self.options,
+                |response| {
+                    if response.status.is_success() {
+                        response.json()
+                    } else {
+                        Err(response.into_error())
+                    }
+                },
+            )
     }
 
     /// The request of [`Client::post_v1_accounts_contacts`], ready to send.
