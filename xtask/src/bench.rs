@@ -612,30 +612,17 @@ fn compile(root: &Path, args: &BenchArgs) -> Result<ExitCode> {
         let features = tag_features(&dir.join("Cargo.toml"))?;
         sizes.push(format!("{spec}: {lines} lines generated, {} tag features", features.len()));
 
-        // Resolve and download dependencies untimed: cold means compiling, not the network.
-        let _ = std::fs::remove_dir_all(&target);
-        let fetched = Command::new(cargo())
-            .arg("fetch")
-            .current_dir(&dir)
-            .env("CARGO_TARGET_DIR", &target)
-            .status()
-            .is_ok_and(|s| s.success());
-        if !fetched {
-            eprintln!("bench: `cargo fetch` failed for {spec}; timing anyway");
-        }
         let mut check = |key: &str, what: String, extra: &[&str], touch: bool| -> Result<bool> {
-            if touch {
-                touch_file(&dir.join("src/lib.rs"))?;
-            }
-            eprintln!("bench: {spec}: {what}");
-            let log = root.join("target/bench").join(format!("{spec_slug}-{key}.log"));
-            let result = timed_check(&dir, &target, extra, time_bin, &log);
+            let result =
+                crate_check(&CrateCheck { root, spec, dir: &dir, target: &target, time_bin }, key, extra, touch)?;
             let good = result.is_ok();
             rows.push(CheckRow { spec: spec.clone(), what, result });
             Ok(good)
         };
+        fetch(&dir, &target, spec);
         ok &= check("cold", "cold, with dependencies".into(), &[], false)?;
         ok &= check("alone", "crate on its own".into(), &[], true)?;
+        ok &= check("alone-incremental", "crate on its own, incremental (touched)".into(), &[], true)?;
         let one = args.feature.clone().or_else(|| features.first().cloned());
         match one {
             Some(feature) if features.contains(&feature) => {
@@ -653,9 +640,12 @@ fn compile(root: &Path, args: &BenchArgs) -> Result<ExitCode> {
                 result: Err("no per-tag features in the generated Cargo.toml".into()),
             }),
         }
+        if !args.no_progenitor {
+            progenitor_checks(root, spec, &path, time_bin, &mut rows)?;
+        }
     }
 
-    println!("`cargo check` of generated crates (debug, not incremental, {} cores):\n", num_cpus());
+    println!("`cargo check` of generated crates (debug, {} cores):\n", num_cpus());
     println!("| spec | what | seconds | peak RSS MB |");
     println!("|---|---|---|---|");
     for r in &rows {
@@ -675,6 +665,104 @@ fn compile(root: &Path, args: &BenchArgs) -> Result<ExitCode> {
         println!("- peak RSS is that of the largest single process of the cargo tree (`/usr/bin/time -f %M`)");
     }
     Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// Where one generated crate is checked.
+struct CrateCheck<'a> {
+    root: &'a Path,
+    spec: &'a str,
+    dir: &'a Path,
+    target: &'a Path,
+    time_bin: Option<&'a Path>,
+}
+
+/// One timed `cargo check` of a crate: `key` names its log and says how (`cold`: as it is;
+/// `alone`: the crate's file touched, not incremental; `alone-incremental`: touched, after an
+/// untimed incremental check so the cache is warm, as when editing next to it).
+fn crate_check(
+    c: &CrateCheck<'_>,
+    key: &str,
+    extra: &[&str],
+    touch: bool,
+) -> Result<Result<(f64, Option<f64>), String>> {
+    let incremental = key.ends_with("incremental");
+    let log = c.root.join("target/bench").join(format!("{}-{key}.log", slug(c.spec)));
+    if incremental {
+        let _ = timed_check(c.dir, c.target, extra, true, None, &log);
+    }
+    if touch {
+        touch_file(&c.dir.join("src/lib.rs"))?;
+    }
+    eprintln!("bench: {}: {key}", c.spec);
+    Ok(timed_check(c.dir, c.target, extra, incremental, c.time_bin, &log))
+}
+
+/// Resolves and downloads a crate's dependencies, untimed: cold means compiling, not the network.
+fn fetch(dir: &Path, target: &Path, spec: &str) {
+    let _ = std::fs::remove_dir_all(target);
+    let fetched = Command::new(cargo())
+        .arg("fetch")
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !fetched {
+        eprintln!("bench: `cargo fetch` failed for {spec}; timing anyway");
+    }
+}
+
+/// The same checks of `cargo progenitor`'s crate for `spec`, when it is installed and can
+/// generate one.
+fn progenitor_checks(
+    root: &Path,
+    spec: &str,
+    path: &Path,
+    time_bin: Option<&Path>,
+    rows: &mut Vec<CheckRow>,
+) -> Result<()> {
+    let what = |w: &str| format!("progenitor's crate: {w}");
+    let installed =
+        Command::new(cargo()).args(["progenitor", "--help"]).stdout(Stdio::null()).stderr(Stdio::null()).status();
+    if !installed.is_ok_and(|s| s.success()) {
+        return Ok(());
+    }
+    let slug = format!("{}-progenitor", slug(spec));
+    let dir = root.join("target/bench").join(&slug);
+    let target = root.join("target/bench-cold").join(&slug);
+    let _ = std::fs::remove_dir_all(&dir);
+    let generated = Command::new(cargo())
+        .arg("progenitor")
+        .arg("-i")
+        .arg(path)
+        .arg("-o")
+        .arg(&dir)
+        .args(["-n", "progenitor-bench", "-v", "0.1.0"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !generated {
+        rows.push(CheckRow { spec: spec.to_owned(), what: what("generate"), result: Err("panicked".into()) });
+        return Ok(());
+    }
+    // Its crate is a package of its own; keep it out of any enclosing workspace, as ours is.
+    let manifest = dir.join("Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest).with_context(|| format!("reading {}", manifest.display()))?;
+    if !text.contains("[workspace]") {
+        text.push_str("\n[workspace]\n");
+        std::fs::write(&manifest, text).with_context(|| format!("writing {}", manifest.display()))?;
+    }
+    fetch(&dir, &target, spec);
+    let c = CrateCheck { root, spec: &slug, dir: &dir, target: &target, time_bin };
+    for (key, label, touch) in [
+        ("cold", "cold, with dependencies", false),
+        ("alone", "crate on its own", true),
+        ("alone-incremental", "crate on its own, incremental (touched)", true),
+    ] {
+        let result = crate_check(&c, key, &[], touch)?;
+        rows.push(CheckRow { spec: spec.to_owned(), what: what(label), result });
+    }
+    Ok(())
 }
 
 fn num_cpus() -> usize {
@@ -716,6 +804,7 @@ fn timed_check(
     dir: &Path,
     target: &Path,
     extra: &[&str],
+    incremental: bool,
     time_bin: Option<&Path>,
     log: &Path,
 ) -> Result<(f64, Option<f64>), String> {
@@ -729,8 +818,10 @@ fn timed_check(
         None => Command::new(cargo()),
     };
     command.args(["check", "--message-format", "short"]).args(extra);
-    // Not incremental: a touched file would otherwise reuse most of the last check's work.
-    command.current_dir(dir).env("CARGO_TARGET_DIR", target).env("CARGO_INCREMENTAL", "0").stdin(Stdio::null());
+    // Incremental (cargo's default for a path crate) reuses the last check's work for a touched
+    // but unchanged file; not incremental redoes it all.
+    let incremental = if incremental { "1" } else { "0" };
+    command.current_dir(dir).env("CARGO_TARGET_DIR", target).env("CARGO_INCREMENTAL", incremental).stdin(Stdio::null());
     let started = Instant::now();
     let output = command.output().map_err(|e| format!("cargo did not run: {e}"))?;
     let secs = started.elapsed().as_secs_f64();
