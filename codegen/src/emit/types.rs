@@ -744,31 +744,52 @@ impl<'a> Context<'a> {
     fn new(types: &'a [TypeDef]) -> Self {
         let by_name: HashMap<&str, &TypeDef> = types.iter().map(|t| (t.name.as_str(), t)).collect();
         let mut ctx = Self { by_name, validated: HashSet::new(), default_fns: HashMap::new() };
-        // To a fixed point: a type is validated when it has constrained fields or holds one that is.
-        loop {
-            let before = ctx.validated.len();
-            for def in types {
-                if ctx.validated.contains(def.name.as_str()) {
-                    continue;
-                }
-                let needed = match &def.kind {
-                    TypeKind::Struct { fields, additional } => {
-                        fields.iter().any(|f| ctx.own_checks(f).is_some() || ctx.reaches(&f.ty, 0))
-                            || additional.as_ref().is_some_and(|t| ctx.reaches(t, 0))
+        // A type is validated when it has constrained fields or holds one that is: from the
+        // constrained ones, up the "is held by" edges (aliases followed), once each.
+        let mut held_by: HashMap<&'a str, Vec<&'a str>> = HashMap::new();
+        let mut pending: Vec<&'a str> = Vec::new();
+        for def in types {
+            let refs: Vec<&TypeRef> = match &def.kind {
+                TypeKind::Struct { fields, additional } => {
+                    if fields.iter().any(|f| ctx.own_checks(f).is_some()) {
+                        pending.push(def.name.as_str());
                     }
-                    TypeKind::Untagged { .. } | TypeKind::Tagged { .. } => {
-                        def.kind.type_refs().into_iter().any(|t| ctx.reaches(t, 0))
-                    }
-                    _ => false,
-                };
-                if needed {
-                    ctx.validated.insert(def.name.as_str());
+                    fields.iter().map(|f| &f.ty).chain(additional.as_ref()).collect()
                 }
-            }
-            if ctx.validated.len() == before {
-                break ctx;
+                TypeKind::Untagged { .. } | TypeKind::Tagged { .. } => def.kind.type_refs(),
+                _ => Vec::new(),
+            };
+            for ty in refs {
+                for held in ctx.named_inside(ty) {
+                    held_by.entry(held).or_default().push(def.name.as_str());
+                }
             }
         }
+        while let Some(name) = pending.pop() {
+            if ctx.validated.insert(name) {
+                pending.extend(held_by.get(name).into_iter().flatten().copied());
+            }
+        }
+        ctx
+    }
+
+    /// The named types a value of `ty` holds (inside arrays, maps and `null`), aliases followed.
+    fn named_inside(&self, ty: &'a TypeRef) -> Vec<&'a str> {
+        let mut out = Vec::new();
+        let mut pending = vec![(ty, 0)];
+        while let Some((ty, depth)) = pending.pop() {
+            match ty {
+                TypeRef::Named(name) if depth <= MAX_ALIAS_DEPTH => match self.by_name.get(name.as_str()) {
+                    Some(TypeDef { kind: TypeKind::Alias { target }, .. }) => pending.push((target, depth + 1)),
+                    _ => out.push(name.as_str()),
+                },
+                TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) if depth <= MAX_ALIAS_DEPTH => {
+                    pending.push((inner, depth + 1))
+                }
+                _ => {}
+            }
+        }
+        out
     }
 
     /// `ty` with aliases followed.
@@ -779,18 +800,6 @@ impl<'a> Context<'a> {
                 _ => ty,
             },
             _ => ty,
-        }
-    }
-
-    /// Whether a value of `ty` holds something with a `validate()`.
-    fn reaches(&self, ty: &TypeRef, depth: usize) -> bool {
-        if depth > MAX_ALIAS_DEPTH {
-            return false;
-        }
-        match self.resolve(ty, 0) {
-            TypeRef::Named(name) => self.validated.contains(name.as_str()),
-            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => self.reaches(inner, depth + 1),
-            TypeRef::Primitive(_) | TypeRef::Any | TypeRef::Object => false,
         }
     }
 
