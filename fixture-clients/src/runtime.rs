@@ -1692,12 +1692,15 @@ impl<'de> serde::Deserialize<'de> for FieldName<'de> {
     }
 }
 
-/// Stores a property's decoded value. The generated `visit_map` calls this for every property
+/// Reads the value of the property just named into its slot. The generated `visit_map` calls this for every property
 /// and checks one result per property read: a `?` per field would give the function an early
 /// return per field, each dropping every other field, which is most of what rustc spends on
 /// checking large object types.
-pub fn set<T, E>(slot: &mut Option<T>, value: Result<T, E>) -> Result<(), E> {
-    *slot = Some(value?);
+pub fn set<'de, T: serde::Deserialize<'de>, A: serde::de::MapAccess<'de>>(
+    slot: &mut Option<T>,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    *slot = Some(map.next_value()?);
     Ok(())
 }
 

@@ -499,11 +499,11 @@ fn struct_deserialize(
     applied_defaults: &[Option<proc_macro2::Ident>],
     extra: Option<&proc_macro2::Ident>,
 ) -> TokenStream {
-    let locals: Vec<proc_macro2::Ident> = (0..fields.len()).map(|i| quote::format_ident!("field{i}")).collect();
+    let locals: Vec<proc_macro2::Ident> = (0..fields.len()).map(|i| quote::format_ident!("f{i}")).collect();
     let types = fields.iter().map(|field| field_type(field, true));
     let arms = fields.iter().zip(&locals).map(|(field, local)| {
         let wire = &field.wire_name;
-        quote!(#wire => crate::runtime::set(&mut #local, map.next_value()),)
+        quote!(#wire => set(&mut #local, &mut map),)
     });
     let unknown = match extra {
         Some(_) => quote!(_ => crate::runtime::keep(&mut extra, key, map.next_value()),),
@@ -525,6 +525,7 @@ fn struct_deserialize(
         }
     } else {
         quote! {
+            use crate::runtime::set;
             while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                 let read = match key.as_str() {
                     #(#arms)*

@@ -69,21 +69,20 @@ impl<'de> serde::Deserialize<'de> for ListForcedResponse {
                 self,
                 mut map: A,
             ) -> Result<ListForcedResponse, A::Error> {
-                let mut field0: Option<Option<Vec<Item>>> = None;
-                let mut field1: Option<Option<String>> = None;
+                let mut f0: Option<Option<Vec<Item>>> = None;
+                let mut f1: Option<Option<String>> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "things" => crate::runtime::set(&mut field0, map.next_value()),
-                        "continuation" => {
-                            crate::runtime::set(&mut field1, map.next_value())
-                        }
+                        "things" => set(&mut f0, &mut map),
+                        "continuation" => set(&mut f1, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
                 Ok(ListForcedResponse {
-                    things: field0.unwrap_or_default(),
-                    continuation: field1.unwrap_or_default(),
+                    things: f0.unwrap_or_default(),
+                    continuation: f1.unwrap_or_default(),
                 })
             }
         }
@@ -119,19 +118,20 @@ impl<'de> serde::Deserialize<'de> for Filter {
                 self,
                 mut map: A,
             ) -> Result<Filter, A::Error> {
-                let mut field0: Option<Option<String>> = None;
-                let mut field1: Option<Option<String>> = None;
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<Option<String>> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "status" => crate::runtime::set(&mut field0, map.next_value()),
-                        "owner" => crate::runtime::set(&mut field1, map.next_value()),
+                        "status" => set(&mut f0, &mut map),
+                        "owner" => set(&mut f1, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
                 Ok(Filter {
-                    status: field0.unwrap_or_default(),
-                    owner: field1.unwrap_or_default(),
+                    status: f0.unwrap_or_default(),
+                    owner: f1.unwrap_or_default(),
                 })
             }
         }
@@ -161,19 +161,20 @@ impl<'de> serde::Deserialize<'de> for Point {
                 self,
                 mut map: A,
             ) -> Result<Point, A::Error> {
-                let mut field0: Option<Option<i64>> = None;
-                let mut field1: Option<Option<i64>> = None;
+                let mut f0: Option<Option<i64>> = None;
+                let mut f1: Option<Option<i64>> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "x" => crate::runtime::set(&mut field0, map.next_value()),
-                        "y" => crate::runtime::set(&mut field1, map.next_value()),
+                        "x" => set(&mut f0, &mut map),
+                        "y" => set(&mut f1, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
                 Ok(Point {
-                    x: field0.unwrap_or_default(),
-                    y: field1.unwrap_or_default(),
+                    x: f0.unwrap_or_default(),
+                    y: f1.unwrap_or_default(),
                 })
             }
         }
@@ -203,23 +204,24 @@ impl<'de> serde::Deserialize<'de> for Item {
                 self,
                 mut map: A,
             ) -> Result<Item, A::Error> {
-                let mut field0: Option<String> = None;
-                let mut field1: Option<Option<String>> = None;
+                let mut f0: Option<String> = None;
+                let mut f1: Option<Option<String>> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "id" => crate::runtime::set(&mut field0, map.next_value()),
-                        "name" => crate::runtime::set(&mut field1, map.next_value()),
+                        "id" => set(&mut f0, &mut map),
+                        "name" => set(&mut f1, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
-                let missing = crate::runtime::first_missing(&[("id", field0.is_some())]);
-                let (Some(field0),) = (field0,) else {
+                let missing = crate::runtime::first_missing(&[("id", f0.is_some())]);
+                let (Some(f0),) = (f0,) else {
                     return Err(serde::de::Error::missing_field(missing));
                 };
                 Ok(Item {
-                    id: field0,
-                    name: field1.unwrap_or_default(),
+                    id: f0,
+                    name: f1.unwrap_or_default(),
                 })
             }
         }
@@ -268,21 +270,20 @@ impl<'de> serde::Deserialize<'de> for ItemPage {
                 self,
                 mut map: A,
             ) -> Result<ItemPage, A::Error> {
-                let mut field0: Option<Option<Vec<Item>>> = None;
-                let mut field1: Option<crate::runtime::Nullable<String>> = None;
+                let mut f0: Option<Option<Vec<Item>>> = None;
+                let mut f1: Option<crate::runtime::Nullable<String>> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "data" => crate::runtime::set(&mut field0, map.next_value()),
-                        "next_cursor" => {
-                            crate::runtime::set(&mut field1, map.next_value())
-                        }
+                        "data" => set(&mut f0, &mut map),
+                        "next_cursor" => set(&mut f1, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
                 Ok(ItemPage {
-                    data: field0.unwrap_or_default(),
-                    next_cursor: field1.unwrap_or_default(),
+                    data: f0.unwrap_or_default(),
+                    next_cursor: f1.unwrap_or_default(),
                 })
             }
         }
@@ -311,16 +312,17 @@ impl<'de> serde::Deserialize<'de> for ItemList {
                 self,
                 mut map: A,
             ) -> Result<ItemList, A::Error> {
-                let mut field0: Option<Option<Vec<Item>>> = None;
+                let mut f0: Option<Option<Vec<Item>>> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "items" => crate::runtime::set(&mut field0, map.next_value()),
+                        "items" => set(&mut f0, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
                 Ok(ItemList {
-                    items: field0.unwrap_or_default(),
+                    items: f0.unwrap_or_default(),
                 })
             }
         }
@@ -348,21 +350,20 @@ impl<'de> serde::Deserialize<'de> for Job {
                 self,
                 mut map: A,
             ) -> Result<Job, A::Error> {
-                let mut field0: Option<String> = None;
+                let mut f0: Option<String> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "job_id" => crate::runtime::set(&mut field0, map.next_value()),
+                        "job_id" => set(&mut f0, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
-                let missing = crate::runtime::first_missing(
-                    &[("job_id", field0.is_some())],
-                );
-                let (Some(field0),) = (field0,) else {
+                let missing = crate::runtime::first_missing(&[("job_id", f0.is_some())]);
+                let (Some(f0),) = (f0,) else {
                     return Err(serde::de::Error::missing_field(missing));
                 };
-                Ok(Job { job_id: field0 })
+                Ok(Job { job_id: f0 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -394,22 +395,23 @@ impl<'de> serde::Deserialize<'de> for Problem {
                 self,
                 mut map: A,
             ) -> Result<Problem, A::Error> {
-                let mut field0: Option<Option<String>> = None;
-                let mut field1: Option<Option<String>> = None;
-                let mut field2: Option<Option<i64>> = None;
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut f2: Option<Option<i64>> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "type" => crate::runtime::set(&mut field0, map.next_value()),
-                        "title" => crate::runtime::set(&mut field1, map.next_value()),
-                        "status" => crate::runtime::set(&mut field2, map.next_value()),
+                        "type" => set(&mut f0, &mut map),
+                        "title" => set(&mut f1, &mut map),
+                        "status" => set(&mut f2, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
                 Ok(Problem {
-                    r#type: field0.unwrap_or_default(),
-                    title: field1.unwrap_or_default(),
-                    status: field2.unwrap_or_default(),
+                    r#type: f0.unwrap_or_default(),
+                    title: f1.unwrap_or_default(),
+                    status: f2.unwrap_or_default(),
                 })
             }
         }
@@ -437,21 +439,22 @@ impl<'de> serde::Deserialize<'de> for ErrorBody {
                 self,
                 mut map: A,
             ) -> Result<ErrorBody, A::Error> {
-                let mut field0: Option<String> = None;
+                let mut f0: Option<String> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "message" => crate::runtime::set(&mut field0, map.next_value()),
+                        "message" => set(&mut f0, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
                 let missing = crate::runtime::first_missing(
-                    &[("message", field0.is_some())],
+                    &[("message", f0.is_some())],
                 );
-                let (Some(field0),) = (field0,) else {
+                let (Some(f0),) = (f0,) else {
                     return Err(serde::de::Error::missing_field(missing));
                 };
-                Ok(ErrorBody { message: field0 })
+                Ok(ErrorBody { message: f0 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -478,19 +481,20 @@ impl<'de> serde::Deserialize<'de> for Tick {
                 self,
                 mut map: A,
             ) -> Result<Tick, A::Error> {
-                let mut field0: Option<i64> = None;
+                let mut f0: Option<i64> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "n" => crate::runtime::set(&mut field0, map.next_value()),
+                        "n" => set(&mut f0, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
-                let missing = crate::runtime::first_missing(&[("n", field0.is_some())]);
-                let (Some(field0),) = (field0,) else {
+                let missing = crate::runtime::first_missing(&[("n", f0.is_some())]);
+                let (Some(f0),) = (f0,) else {
                     return Err(serde::de::Error::missing_field(missing));
                 };
-                Ok(Tick { n: field0 })
+                Ok(Tick { n: f0 })
             }
         }
         deserializer.deserialize_map(Visitor)

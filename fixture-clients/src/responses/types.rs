@@ -21,16 +21,17 @@ impl<'de> serde::Deserialize<'de> for GetItemResponse200 {
                 self,
                 mut map: A,
             ) -> Result<GetItemResponse200, A::Error> {
-                let mut field0: Option<Option<i64>> = None;
+                let mut f0: Option<Option<i64>> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "id" => crate::runtime::set(&mut field0, map.next_value()),
+                        "id" => set(&mut f0, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
                 Ok(GetItemResponse200 {
-                    id: field0.unwrap_or_default(),
+                    id: f0.unwrap_or_default(),
                 })
             }
         }

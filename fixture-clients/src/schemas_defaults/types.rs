@@ -67,16 +67,17 @@ impl<'de> serde::Deserialize<'de> for SettingsLimits {
                 self,
                 mut map: A,
             ) -> Result<SettingsLimits, A::Error> {
-                let mut field0: Option<Option<i64>> = None;
+                let mut f0: Option<Option<i64>> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "max" => crate::runtime::set(&mut field0, map.next_value()),
+                        "max" => set(&mut f0, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
                 Ok(SettingsLimits {
-                    max: field0.unwrap_or_default(),
+                    max: f0.unwrap_or_default(),
                 })
             }
         }
@@ -145,53 +146,54 @@ impl<'de> serde::Deserialize<'de> for Settings {
                 self,
                 mut map: A,
             ) -> Result<Settings, A::Error> {
-                let mut field0: Option<String> = None;
-                let mut field1: Option<Option<String>> = None;
-                let mut field2: Option<Option<i32>> = None;
-                let mut field3: Option<Option<f64>> = None;
-                let mut field4: Option<Option<bool>> = None;
-                let mut field5: Option<Option<SettingsMode>> = None;
-                let mut field6: Option<Option<Level>> = None;
-                let mut field7: Option<Option<Vec<String>>> = None;
-                let mut field8: Option<Option<Vec<i64>>> = None;
-                let mut field9: Option<crate::runtime::Nullable<String>> = None;
-                let mut field10: Option<Option<SettingsLimits>> = None;
-                let mut field11: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut f0: Option<String> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut f2: Option<Option<i32>> = None;
+                let mut f3: Option<Option<f64>> = None;
+                let mut f4: Option<Option<bool>> = None;
+                let mut f5: Option<Option<SettingsMode>> = None;
+                let mut f6: Option<Option<Level>> = None;
+                let mut f7: Option<Option<Vec<String>>> = None;
+                let mut f8: Option<Option<Vec<i64>>> = None;
+                let mut f9: Option<crate::runtime::Nullable<String>> = None;
+                let mut f10: Option<Option<SettingsLimits>> = None;
+                let mut f11: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "id" => crate::runtime::set(&mut field0, map.next_value()),
-                        "name" => crate::runtime::set(&mut field1, map.next_value()),
-                        "retries" => crate::runtime::set(&mut field2, map.next_value()),
-                        "timeout" => crate::runtime::set(&mut field3, map.next_value()),
-                        "verbose" => crate::runtime::set(&mut field4, map.next_value()),
-                        "mode" => crate::runtime::set(&mut field5, map.next_value()),
-                        "level" => crate::runtime::set(&mut field6, map.next_value()),
-                        "labels" => crate::runtime::set(&mut field7, map.next_value()),
-                        "empty" => crate::runtime::set(&mut field8, map.next_value()),
-                        "note" => crate::runtime::set(&mut field9, map.next_value()),
-                        "limits" => crate::runtime::set(&mut field10, map.next_value()),
-                        "started" => crate::runtime::set(&mut field11, map.next_value()),
+                        "id" => set(&mut f0, &mut map),
+                        "name" => set(&mut f1, &mut map),
+                        "retries" => set(&mut f2, &mut map),
+                        "timeout" => set(&mut f3, &mut map),
+                        "verbose" => set(&mut f4, &mut map),
+                        "mode" => set(&mut f5, &mut map),
+                        "level" => set(&mut f6, &mut map),
+                        "labels" => set(&mut f7, &mut map),
+                        "empty" => set(&mut f8, &mut map),
+                        "note" => set(&mut f9, &mut map),
+                        "limits" => set(&mut f10, &mut map),
+                        "started" => set(&mut f11, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
-                let missing = crate::runtime::first_missing(&[("id", field0.is_some())]);
-                let (Some(field0),) = (field0,) else {
+                let missing = crate::runtime::first_missing(&[("id", f0.is_some())]);
+                let (Some(f0),) = (f0,) else {
                     return Err(serde::de::Error::missing_field(missing));
                 };
                 Ok(Settings {
-                    id: field0,
-                    name: field1.unwrap_or_else(default_settings_name),
-                    retries: field2.unwrap_or_else(default_settings_retries),
-                    timeout: field3.unwrap_or_else(default_settings_timeout),
-                    verbose: field4.unwrap_or_else(default_settings_verbose),
-                    mode: field5.unwrap_or_else(default_settings_mode),
-                    level: field6.unwrap_or_else(default_settings_level),
-                    labels: field7.unwrap_or_else(default_settings_labels),
-                    empty: field8.unwrap_or_else(default_settings_empty),
-                    note: field9.unwrap_or_else(default_settings_note),
-                    limits: field10.unwrap_or_default(),
-                    started: field11.unwrap_or_default(),
+                    id: f0,
+                    name: f1.unwrap_or_else(default_settings_name),
+                    retries: f2.unwrap_or_else(default_settings_retries),
+                    timeout: f3.unwrap_or_else(default_settings_timeout),
+                    verbose: f4.unwrap_or_else(default_settings_verbose),
+                    mode: f5.unwrap_or_else(default_settings_mode),
+                    level: f6.unwrap_or_else(default_settings_level),
+                    labels: f7.unwrap_or_else(default_settings_labels),
+                    empty: f8.unwrap_or_else(default_settings_empty),
+                    note: f9.unwrap_or_else(default_settings_note),
+                    limits: f10.unwrap_or_default(),
+                    started: f11.unwrap_or_default(),
                 })
             }
         }

@@ -21,26 +21,24 @@ impl<'de> serde::Deserialize<'de> for Dog {
                 self,
                 mut map: A,
             ) -> Result<Dog, A::Error> {
-                let mut field0: Option<String> = None;
-                let mut field1: Option<bool> = None;
+                let mut f0: Option<String> = None;
+                let mut f1: Option<bool> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "petType" => crate::runtime::set(&mut field0, map.next_value()),
-                        "barks" => crate::runtime::set(&mut field1, map.next_value()),
+                        "petType" => set(&mut f0, &mut map),
+                        "barks" => set(&mut f1, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
                 let missing = crate::runtime::first_missing(
-                    &[("petType", field0.is_some()), ("barks", field1.is_some())],
+                    &[("petType", f0.is_some()), ("barks", f1.is_some())],
                 );
-                let (Some(field0), Some(field1)) = (field0, field1) else {
+                let (Some(f0), Some(f1)) = (f0, f1) else {
                     return Err(serde::de::Error::missing_field(missing));
                 };
-                Ok(Dog {
-                    pet_type: field0,
-                    barks: field1,
-                })
+                Ok(Dog { pet_type: f0, barks: f1 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -69,25 +67,26 @@ impl<'de> serde::Deserialize<'de> for Cat {
                 self,
                 mut map: A,
             ) -> Result<Cat, A::Error> {
-                let mut field0: Option<String> = None;
-                let mut field1: Option<Option<i64>> = None;
+                let mut f0: Option<String> = None;
+                let mut f1: Option<Option<i64>> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "petType" => crate::runtime::set(&mut field0, map.next_value()),
-                        "lives" => crate::runtime::set(&mut field1, map.next_value()),
+                        "petType" => set(&mut f0, &mut map),
+                        "lives" => set(&mut f1, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
                 let missing = crate::runtime::first_missing(
-                    &[("petType", field0.is_some())],
+                    &[("petType", f0.is_some())],
                 );
-                let (Some(field0),) = (field0,) else {
+                let (Some(f0),) = (f0,) else {
                     return Err(serde::de::Error::missing_field(missing));
                 };
                 Ok(Cat {
-                    pet_type: field0,
-                    lives: field1.unwrap_or_default(),
+                    pet_type: f0,
+                    lives: f1.unwrap_or_default(),
                 })
             }
         }
@@ -116,16 +115,17 @@ impl<'de> serde::Deserialize<'de> for Lizard {
                 self,
                 mut map: A,
             ) -> Result<Lizard, A::Error> {
-                let mut field0: Option<Option<i64>> = None;
+                let mut f0: Option<Option<i64>> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "scales" => crate::runtime::set(&mut field0, map.next_value()),
+                        "scales" => set(&mut f0, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
                 Ok(Lizard {
-                    scales: field0.unwrap_or_default(),
+                    scales: f0.unwrap_or_default(),
                 })
             }
         }
@@ -276,21 +276,20 @@ impl<'de> serde::Deserialize<'de> for Circle {
                 self,
                 mut map: A,
             ) -> Result<Circle, A::Error> {
-                let mut field0: Option<f64> = None;
+                let mut f0: Option<f64> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "radius" => crate::runtime::set(&mut field0, map.next_value()),
+                        "radius" => set(&mut f0, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
-                let missing = crate::runtime::first_missing(
-                    &[("radius", field0.is_some())],
-                );
-                let (Some(field0),) = (field0,) else {
+                let missing = crate::runtime::first_missing(&[("radius", f0.is_some())]);
+                let (Some(f0),) = (f0,) else {
                     return Err(serde::de::Error::missing_field(missing));
                 };
-                Ok(Circle { radius: field0 })
+                Ok(Circle { radius: f0 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -316,21 +315,20 @@ impl<'de> serde::Deserialize<'de> for Square {
                 self,
                 mut map: A,
             ) -> Result<Square, A::Error> {
-                let mut field0: Option<f64> = None;
+                let mut f0: Option<f64> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "side" => crate::runtime::set(&mut field0, map.next_value()),
+                        "side" => set(&mut f0, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
-                let missing = crate::runtime::first_missing(
-                    &[("side", field0.is_some())],
-                );
-                let (Some(field0),) = (field0,) else {
+                let missing = crate::runtime::first_missing(&[("side", f0.is_some())]);
+                let (Some(f0),) = (f0,) else {
                     return Err(serde::de::Error::missing_field(missing));
                 };
-                Ok(Square { side: field0 })
+                Ok(Square { side: f0 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -384,28 +382,27 @@ impl<'de> serde::Deserialize<'de> for Owner {
                 self,
                 mut map: A,
             ) -> Result<Owner, A::Error> {
-                let mut field0: Option<Pet> = None;
-                let mut field1: Option<Option<Vec<Shape>>> = None;
-                let mut field2: Option<Option<IdOrName>> = None;
+                let mut f0: Option<Pet> = None;
+                let mut f1: Option<Option<Vec<Shape>>> = None;
+                let mut f2: Option<Option<IdOrName>> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "pet" => crate::runtime::set(&mut field0, map.next_value()),
-                        "shapes" => crate::runtime::set(&mut field1, map.next_value()),
-                        "id" => crate::runtime::set(&mut field2, map.next_value()),
+                        "pet" => set(&mut f0, &mut map),
+                        "shapes" => set(&mut f1, &mut map),
+                        "id" => set(&mut f2, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
-                let missing = crate::runtime::first_missing(
-                    &[("pet", field0.is_some())],
-                );
-                let (Some(field0),) = (field0,) else {
+                let missing = crate::runtime::first_missing(&[("pet", f0.is_some())]);
+                let (Some(f0),) = (f0,) else {
                     return Err(serde::de::Error::missing_field(missing));
                 };
                 Ok(Owner {
-                    pet: field0,
-                    shapes: field1.unwrap_or_default(),
-                    id: field2.unwrap_or_default(),
+                    pet: f0,
+                    shapes: f1.unwrap_or_default(),
+                    id: f2.unwrap_or_default(),
                 })
             }
         }

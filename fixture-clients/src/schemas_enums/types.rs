@@ -357,40 +357,41 @@ impl<'de> serde::Deserialize<'de> for Task {
                 self,
                 mut map: A,
             ) -> Result<Task, A::Error> {
-                let mut field0: Option<Priority> = None;
-                let mut field1: Option<crate::runtime::Nullable<Colour>> = None;
-                let mut field2: Option<Option<Kind>> = None;
-                let mut field3: Option<Option<Version>> = None;
-                let mut field4: Option<Option<Awkward>> = None;
-                let mut field5: Option<Option<TaskLevel>> = None;
-                let mut field6: Option<crate::runtime::Nullable<TaskShade>> = None;
+                let mut f0: Option<Priority> = None;
+                let mut f1: Option<crate::runtime::Nullable<Colour>> = None;
+                let mut f2: Option<Option<Kind>> = None;
+                let mut f3: Option<Option<Version>> = None;
+                let mut f4: Option<Option<Awkward>> = None;
+                let mut f5: Option<Option<TaskLevel>> = None;
+                let mut f6: Option<crate::runtime::Nullable<TaskShade>> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "priority" => crate::runtime::set(&mut field0, map.next_value()),
-                        "colour" => crate::runtime::set(&mut field1, map.next_value()),
-                        "kind" => crate::runtime::set(&mut field2, map.next_value()),
-                        "version" => crate::runtime::set(&mut field3, map.next_value()),
-                        "awkward" => crate::runtime::set(&mut field4, map.next_value()),
-                        "level" => crate::runtime::set(&mut field5, map.next_value()),
-                        "shade" => crate::runtime::set(&mut field6, map.next_value()),
+                        "priority" => set(&mut f0, &mut map),
+                        "colour" => set(&mut f1, &mut map),
+                        "kind" => set(&mut f2, &mut map),
+                        "version" => set(&mut f3, &mut map),
+                        "awkward" => set(&mut f4, &mut map),
+                        "level" => set(&mut f5, &mut map),
+                        "shade" => set(&mut f6, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
                 let missing = crate::runtime::first_missing(
-                    &[("priority", field0.is_some())],
+                    &[("priority", f0.is_some())],
                 );
-                let (Some(field0),) = (field0,) else {
+                let (Some(f0),) = (f0,) else {
                     return Err(serde::de::Error::missing_field(missing));
                 };
                 Ok(Task {
-                    priority: field0,
-                    colour: field1.unwrap_or_default(),
-                    kind: field2.unwrap_or_default(),
-                    version: field3.unwrap_or_default(),
-                    awkward: field4.unwrap_or_default(),
-                    level: field5.unwrap_or_default(),
-                    shade: field6.unwrap_or_default(),
+                    priority: f0,
+                    colour: f1.unwrap_or_default(),
+                    kind: f2.unwrap_or_default(),
+                    version: f3.unwrap_or_default(),
+                    awkward: f4.unwrap_or_default(),
+                    level: f5.unwrap_or_default(),
+                    shade: f6.unwrap_or_default(),
                 })
             }
         }

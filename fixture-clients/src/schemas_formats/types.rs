@@ -54,62 +54,63 @@ impl<'de> serde::Deserialize<'de> for Upload {
                 self,
                 mut map: A,
             ) -> Result<Upload, A::Error> {
-                let mut field0: Option<uuid::Uuid> = None;
-                let mut field1: Option<crate::runtime::Nullable<uuid::Uuid>> = None;
-                let mut field2: Option<Option<Vec<uuid::Uuid>>> = None;
-                let mut field3: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field4: Option<Option<chrono::NaiveDate>> = None;
-                let mut field5: Option<Option<String>> = None;
-                let mut field6: Option<Option<String>> = None;
-                let mut field7: Option<Option<String>> = None;
-                let mut field8: Option<Option<String>> = None;
-                let mut field9: Option<Option<String>> = None;
-                let mut field10: Option<Option<i64>> = None;
-                let mut field11: Option<Option<i32>> = None;
-                let mut field12: Option<Option<f32>> = None;
-                let mut field13: Option<Option<f64>> = None;
-                let mut field14: Option<Option<Vec<String>>> = None;
+                let mut f0: Option<uuid::Uuid> = None;
+                let mut f1: Option<crate::runtime::Nullable<uuid::Uuid>> = None;
+                let mut f2: Option<Option<Vec<uuid::Uuid>>> = None;
+                let mut f3: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut f4: Option<Option<chrono::NaiveDate>> = None;
+                let mut f5: Option<Option<String>> = None;
+                let mut f6: Option<Option<String>> = None;
+                let mut f7: Option<Option<String>> = None;
+                let mut f8: Option<Option<String>> = None;
+                let mut f9: Option<Option<String>> = None;
+                let mut f10: Option<Option<i64>> = None;
+                let mut f11: Option<Option<i32>> = None;
+                let mut f12: Option<Option<f32>> = None;
+                let mut f13: Option<Option<f64>> = None;
+                let mut f14: Option<Option<Vec<String>>> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "id" => crate::runtime::set(&mut field0, map.next_value()),
-                        "parent" => crate::runtime::set(&mut field1, map.next_value()),
-                        "owners" => crate::runtime::set(&mut field2, map.next_value()),
-                        "created" => crate::runtime::set(&mut field3, map.next_value()),
-                        "day" => crate::runtime::set(&mut field4, map.next_value()),
-                        "checksum" => crate::runtime::set(&mut field5, map.next_value()),
-                        "content" => crate::runtime::set(&mut field6, map.next_value()),
-                        "homepage" => crate::runtime::set(&mut field7, map.next_value()),
-                        "contact" => crate::runtime::set(&mut field8, map.next_value()),
-                        "password" => crate::runtime::set(&mut field9, map.next_value()),
-                        "size" => crate::runtime::set(&mut field10, map.next_value()),
-                        "parts" => crate::runtime::set(&mut field11, map.next_value()),
-                        "ratio" => crate::runtime::set(&mut field12, map.next_value()),
-                        "score" => crate::runtime::set(&mut field13, map.next_value()),
-                        "tags" => crate::runtime::set(&mut field14, map.next_value()),
+                        "id" => set(&mut f0, &mut map),
+                        "parent" => set(&mut f1, &mut map),
+                        "owners" => set(&mut f2, &mut map),
+                        "created" => set(&mut f3, &mut map),
+                        "day" => set(&mut f4, &mut map),
+                        "checksum" => set(&mut f5, &mut map),
+                        "content" => set(&mut f6, &mut map),
+                        "homepage" => set(&mut f7, &mut map),
+                        "contact" => set(&mut f8, &mut map),
+                        "password" => set(&mut f9, &mut map),
+                        "size" => set(&mut f10, &mut map),
+                        "parts" => set(&mut f11, &mut map),
+                        "ratio" => set(&mut f12, &mut map),
+                        "score" => set(&mut f13, &mut map),
+                        "tags" => set(&mut f14, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
-                let missing = crate::runtime::first_missing(&[("id", field0.is_some())]);
-                let (Some(field0),) = (field0,) else {
+                let missing = crate::runtime::first_missing(&[("id", f0.is_some())]);
+                let (Some(f0),) = (f0,) else {
                     return Err(serde::de::Error::missing_field(missing));
                 };
                 Ok(Upload {
-                    id: field0,
-                    parent: field1.unwrap_or_default(),
-                    owners: field2.unwrap_or_default(),
-                    created: field3.unwrap_or_default(),
-                    day: field4.unwrap_or_default(),
-                    checksum: field5.unwrap_or_default(),
-                    content: field6.unwrap_or_default(),
-                    homepage: field7.unwrap_or_default(),
-                    contact: field8.unwrap_or_default(),
-                    password: field9.unwrap_or_default(),
-                    size: field10.unwrap_or_default(),
-                    parts: field11.unwrap_or_default(),
-                    ratio: field12.unwrap_or_default(),
-                    score: field13.unwrap_or_default(),
-                    tags: field14.unwrap_or_default(),
+                    id: f0,
+                    parent: f1.unwrap_or_default(),
+                    owners: f2.unwrap_or_default(),
+                    created: f3.unwrap_or_default(),
+                    day: f4.unwrap_or_default(),
+                    checksum: f5.unwrap_or_default(),
+                    content: f6.unwrap_or_default(),
+                    homepage: f7.unwrap_or_default(),
+                    contact: f8.unwrap_or_default(),
+                    password: f9.unwrap_or_default(),
+                    size: f10.unwrap_or_default(),
+                    parts: f11.unwrap_or_default(),
+                    ratio: f12.unwrap_or_default(),
+                    score: f13.unwrap_or_default(),
+                    tags: f14.unwrap_or_default(),
                 })
             }
         }

@@ -44,16 +44,17 @@ impl<'de> serde::Deserialize<'de> for Setting {
                 self,
                 mut map: A,
             ) -> Result<Setting, A::Error> {
-                let mut field0: Option<Option<SettingValue>> = None;
+                let mut f0: Option<Option<SettingValue>> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "value" => crate::runtime::set(&mut field0, map.next_value()),
+                        "value" => set(&mut f0, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
                 Ok(Setting {
-                    value: field0.unwrap_or_default(),
+                    value: f0.unwrap_or_default(),
                 })
             }
         }

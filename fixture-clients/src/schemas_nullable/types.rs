@@ -35,38 +35,39 @@ impl<'de> serde::Deserialize<'de> for AccountPatch {
                 self,
                 mut map: A,
             ) -> Result<AccountPatch, A::Error> {
-                let mut field0: Option<String> = None;
-                let mut field1: Option<Option<String>> = None;
-                let mut field2: Option<crate::runtime::Nullable<String>> = None;
-                let mut field3: Option<Option<String>> = None;
-                let mut field4: Option<crate::runtime::Nullable<i32>> = None;
-                let mut field5: Option<crate::runtime::Nullable<Address>> = None;
-                let mut field6: Option<crate::runtime::Nullable<Vec<String>>> = None;
+                let mut f0: Option<String> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut f2: Option<crate::runtime::Nullable<String>> = None;
+                let mut f3: Option<Option<String>> = None;
+                let mut f4: Option<crate::runtime::Nullable<i32>> = None;
+                let mut f5: Option<crate::runtime::Nullable<Address>> = None;
+                let mut f6: Option<crate::runtime::Nullable<Vec<String>>> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "id" => crate::runtime::set(&mut field0, map.next_value()),
-                        "owner" => crate::runtime::set(&mut field1, map.next_value()),
-                        "name" => crate::runtime::set(&mut field2, map.next_value()),
-                        "nickname" => crate::runtime::set(&mut field3, map.next_value()),
-                        "limit" => crate::runtime::set(&mut field4, map.next_value()),
-                        "address" => crate::runtime::set(&mut field5, map.next_value()),
-                        "tags" => crate::runtime::set(&mut field6, map.next_value()),
+                        "id" => set(&mut f0, &mut map),
+                        "owner" => set(&mut f1, &mut map),
+                        "name" => set(&mut f2, &mut map),
+                        "nickname" => set(&mut f3, &mut map),
+                        "limit" => set(&mut f4, &mut map),
+                        "address" => set(&mut f5, &mut map),
+                        "tags" => set(&mut f6, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
-                let missing = crate::runtime::first_missing(&[("id", field0.is_some())]);
-                let (Some(field0),) = (field0,) else {
+                let missing = crate::runtime::first_missing(&[("id", f0.is_some())]);
+                let (Some(f0),) = (f0,) else {
                     return Err(serde::de::Error::missing_field(missing));
                 };
                 Ok(AccountPatch {
-                    id: field0,
-                    owner: field1.unwrap_or_default(),
-                    name: field2.unwrap_or_default(),
-                    nickname: field3.unwrap_or_default(),
-                    limit: field4.unwrap_or_default(),
-                    address: field5.unwrap_or_default(),
-                    tags: field6.unwrap_or_default(),
+                    id: f0,
+                    owner: f1.unwrap_or_default(),
+                    name: f2.unwrap_or_default(),
+                    nickname: f3.unwrap_or_default(),
+                    limit: f4.unwrap_or_default(),
+                    address: f5.unwrap_or_default(),
+                    tags: f6.unwrap_or_default(),
                 })
             }
         }
@@ -95,25 +96,24 @@ impl<'de> serde::Deserialize<'de> for Address {
                 self,
                 mut map: A,
             ) -> Result<Address, A::Error> {
-                let mut field0: Option<String> = None;
-                let mut field1: Option<crate::runtime::Nullable<String>> = None;
+                let mut f0: Option<String> = None;
+                let mut f1: Option<crate::runtime::Nullable<String>> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "city" => crate::runtime::set(&mut field0, map.next_value()),
-                        "zip" => crate::runtime::set(&mut field1, map.next_value()),
+                        "city" => set(&mut f0, &mut map),
+                        "zip" => set(&mut f1, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
-                let missing = crate::runtime::first_missing(
-                    &[("city", field0.is_some())],
-                );
-                let (Some(field0),) = (field0,) else {
+                let missing = crate::runtime::first_missing(&[("city", f0.is_some())]);
+                let (Some(f0),) = (f0,) else {
                     return Err(serde::de::Error::missing_field(missing));
                 };
                 Ok(Address {
-                    city: field0,
-                    zip: field1.unwrap_or_default(),
+                    city: f0,
+                    zip: f1.unwrap_or_default(),
                 })
             }
         }
@@ -144,23 +144,22 @@ impl<'de> serde::Deserialize<'de> for Labels {
                 self,
                 mut map: A,
             ) -> Result<Labels, A::Error> {
-                let mut field0: Option<String> = None;
+                let mut f0: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "name" => crate::runtime::set(&mut field0, map.next_value()),
+                        "name" => set(&mut f0, &mut map),
                         _ => crate::runtime::keep(&mut extra, key, map.next_value()),
                     };
                     read?;
                 }
-                let missing = crate::runtime::first_missing(
-                    &[("name", field0.is_some())],
-                );
-                let (Some(field0),) = (field0,) else {
+                let missing = crate::runtime::first_missing(&[("name", f0.is_some())]);
+                let (Some(f0),) = (f0,) else {
                     return Err(serde::de::Error::missing_field(missing));
                 };
                 Ok(Labels {
-                    name: field0,
+                    name: f0,
                     additional_properties: extra,
                 })
             }

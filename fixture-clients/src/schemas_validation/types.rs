@@ -88,54 +88,55 @@ impl<'de> serde::Deserialize<'de> for Signup {
                 self,
                 mut map: A,
             ) -> Result<Signup, A::Error> {
-                let mut field0: Option<String> = None;
-                let mut field1: Option<i64> = None;
-                let mut field2: Option<Option<f64>> = None;
-                let mut field3: Option<Option<f64>> = None;
-                let mut field4: Option<Option<i64>> = None;
-                let mut field5: Option<crate::runtime::Nullable<String>> = None;
-                let mut field6: Option<Option<Vec<String>>> = None;
-                let mut field7: Option<Option<Address>> = None;
-                let mut field8: Option<Option<Vec<Address>>> = None;
-                let mut field9: Option<
+                let mut f0: Option<String> = None;
+                let mut f1: Option<i64> = None;
+                let mut f2: Option<Option<f64>> = None;
+                let mut f3: Option<Option<f64>> = None;
+                let mut f4: Option<Option<i64>> = None;
+                let mut f5: Option<crate::runtime::Nullable<String>> = None;
+                let mut f6: Option<Option<Vec<String>>> = None;
+                let mut f7: Option<Option<Address>> = None;
+                let mut f8: Option<Option<Vec<Address>>> = None;
+                let mut f9: Option<
                     Option<std::collections::BTreeMap<String, Address>>,
                 > = None;
-                let mut field10: Option<Option<SignupContact>> = None;
+                let mut f10: Option<Option<SignupContact>> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "username" => crate::runtime::set(&mut field0, map.next_value()),
-                        "age" => crate::runtime::set(&mut field1, map.next_value()),
-                        "score" => crate::runtime::set(&mut field2, map.next_value()),
-                        "step" => crate::runtime::set(&mut field3, map.next_value()),
-                        "even" => crate::runtime::set(&mut field4, map.next_value()),
-                        "nickname" => crate::runtime::set(&mut field5, map.next_value()),
-                        "tags" => crate::runtime::set(&mut field6, map.next_value()),
-                        "address" => crate::runtime::set(&mut field7, map.next_value()),
-                        "previous" => crate::runtime::set(&mut field8, map.next_value()),
-                        "byName" => crate::runtime::set(&mut field9, map.next_value()),
-                        "contact" => crate::runtime::set(&mut field10, map.next_value()),
+                        "username" => set(&mut f0, &mut map),
+                        "age" => set(&mut f1, &mut map),
+                        "score" => set(&mut f2, &mut map),
+                        "step" => set(&mut f3, &mut map),
+                        "even" => set(&mut f4, &mut map),
+                        "nickname" => set(&mut f5, &mut map),
+                        "tags" => set(&mut f6, &mut map),
+                        "address" => set(&mut f7, &mut map),
+                        "previous" => set(&mut f8, &mut map),
+                        "byName" => set(&mut f9, &mut map),
+                        "contact" => set(&mut f10, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
                 let missing = crate::runtime::first_missing(
-                    &[("username", field0.is_some()), ("age", field1.is_some())],
+                    &[("username", f0.is_some()), ("age", f1.is_some())],
                 );
-                let (Some(field0), Some(field1)) = (field0, field1) else {
+                let (Some(f0), Some(f1)) = (f0, f1) else {
                     return Err(serde::de::Error::missing_field(missing));
                 };
                 Ok(Signup {
-                    username: field0,
-                    age: field1,
-                    score: field2.unwrap_or_default(),
-                    step: field3.unwrap_or_default(),
-                    even: field4.unwrap_or_default(),
-                    nickname: field5.unwrap_or_default(),
-                    tags: field6.unwrap_or_default(),
-                    address: field7.unwrap_or_default(),
-                    previous: field8.unwrap_or_default(),
-                    by_name: field9.unwrap_or_default(),
-                    contact: field10.unwrap_or_default(),
+                    username: f0,
+                    age: f1,
+                    score: f2.unwrap_or_default(),
+                    step: f3.unwrap_or_default(),
+                    even: f4.unwrap_or_default(),
+                    nickname: f5.unwrap_or_default(),
+                    tags: f6.unwrap_or_default(),
+                    address: f7.unwrap_or_default(),
+                    previous: f8.unwrap_or_default(),
+                    by_name: f9.unwrap_or_default(),
+                    contact: f10.unwrap_or_default(),
                 })
             }
         }
@@ -240,21 +241,20 @@ impl<'de> serde::Deserialize<'de> for Address {
                 self,
                 mut map: A,
             ) -> Result<Address, A::Error> {
-                let mut field0: Option<String> = None;
+                let mut f0: Option<String> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "zip" => crate::runtime::set(&mut field0, map.next_value()),
+                        "zip" => set(&mut f0, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
-                let missing = crate::runtime::first_missing(
-                    &[("zip", field0.is_some())],
-                );
-                let (Some(field0),) = (field0,) else {
+                let missing = crate::runtime::first_missing(&[("zip", f0.is_some())]);
+                let (Some(f0),) = (f0,) else {
                     return Err(serde::de::Error::missing_field(missing));
                 };
-                Ok(Address { zip: field0 })
+                Ok(Address { zip: f0 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -303,21 +303,20 @@ impl<'de> serde::Deserialize<'de> for Email {
                 self,
                 mut map: A,
             ) -> Result<Email, A::Error> {
-                let mut field0: Option<String> = None;
+                let mut f0: Option<String> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "email" => crate::runtime::set(&mut field0, map.next_value()),
+                        "email" => set(&mut f0, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
-                let missing = crate::runtime::first_missing(
-                    &[("email", field0.is_some())],
-                );
-                let (Some(field0),) = (field0,) else {
+                let missing = crate::runtime::first_missing(&[("email", f0.is_some())]);
+                let (Some(f0),) = (f0,) else {
                     return Err(serde::de::Error::missing_field(missing));
                 };
-                Ok(Email { email: field0 })
+                Ok(Email { email: f0 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -365,21 +364,20 @@ impl<'de> serde::Deserialize<'de> for Phone {
                 self,
                 mut map: A,
             ) -> Result<Phone, A::Error> {
-                let mut field0: Option<String> = None;
+                let mut f0: Option<String> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "phone" => crate::runtime::set(&mut field0, map.next_value()),
+                        "phone" => set(&mut f0, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
-                let missing = crate::runtime::first_missing(
-                    &[("phone", field0.is_some())],
-                );
-                let (Some(field0),) = (field0,) else {
+                let missing = crate::runtime::first_missing(&[("phone", f0.is_some())]);
+                let (Some(f0),) = (f0,) else {
                     return Err(serde::de::Error::missing_field(missing));
                 };
-                Ok(Phone { phone: field0 })
+                Ok(Phone { phone: f0 })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -408,16 +406,17 @@ impl<'de> serde::Deserialize<'de> for Unconstrained {
                 self,
                 mut map: A,
             ) -> Result<Unconstrained, A::Error> {
-                let mut field0: Option<Option<String>> = None;
+                let mut f0: Option<Option<String>> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "a" => crate::runtime::set(&mut field0, map.next_value()),
+                        "a" => set(&mut f0, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
                 Ok(Unconstrained {
-                    a: field0.unwrap_or_default(),
+                    a: f0.unwrap_or_default(),
                 })
             }
         }

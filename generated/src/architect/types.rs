@@ -96,49 +96,44 @@ for PatchV0AccountsByAccountIdResponseLinkedProspectsItem {
                 PatchV0AccountsByAccountIdResponseLinkedProspectsItem,
                 A::Error,
             > {
-                let mut field0: Option<Option<String>> = None;
-                let mut field1: Option<Option<String>> = None;
-                let mut field2: Option<Option<String>> = None;
-                let mut field3: Option<Option<String>> = None;
-                let mut field4: Option<Option<String>> = None;
-                let mut field5: Option<Option<String>> = None;
-                let mut field6: Option<Option<String>> = None;
-                let mut field7: Option<Option<String>> = None;
-                let mut field8: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field9: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut f2: Option<Option<String>> = None;
+                let mut f3: Option<Option<String>> = None;
+                let mut f4: Option<Option<String>> = None;
+                let mut f5: Option<Option<String>> = None;
+                let mut f6: Option<Option<String>> = None;
+                let mut f7: Option<Option<String>> = None;
+                let mut f8: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut f9: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "prospectId" => {
-                            crate::runtime::set(&mut field0, map.next_value())
-                        }
-                        "tenantId" => crate::runtime::set(&mut field1, map.next_value()),
-                        "name" => crate::runtime::set(&mut field2, map.next_value()),
-                        "email" => crate::runtime::set(&mut field3, map.next_value()),
-                        "domain" => crate::runtime::set(&mut field4, map.next_value()),
-                        "slug" => crate::runtime::set(&mut field5, map.next_value()),
-                        "phoneNumber" => {
-                            crate::runtime::set(&mut field6, map.next_value())
-                        }
-                        "linkedinProfileUrl" => {
-                            crate::runtime::set(&mut field7, map.next_value())
-                        }
-                        "createdAt" => crate::runtime::set(&mut field8, map.next_value()),
-                        "updatedAt" => crate::runtime::set(&mut field9, map.next_value()),
+                        "prospectId" => set(&mut f0, &mut map),
+                        "tenantId" => set(&mut f1, &mut map),
+                        "name" => set(&mut f2, &mut map),
+                        "email" => set(&mut f3, &mut map),
+                        "domain" => set(&mut f4, &mut map),
+                        "slug" => set(&mut f5, &mut map),
+                        "phoneNumber" => set(&mut f6, &mut map),
+                        "linkedinProfileUrl" => set(&mut f7, &mut map),
+                        "createdAt" => set(&mut f8, &mut map),
+                        "updatedAt" => set(&mut f9, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
                 Ok(PatchV0AccountsByAccountIdResponseLinkedProspectsItem {
-                    prospect_id: field0.unwrap_or_default(),
-                    tenant_id: field1.unwrap_or_default(),
-                    name: field2.unwrap_or_default(),
-                    email: field3.unwrap_or_default(),
-                    domain: field4.unwrap_or_default(),
-                    slug: field5.unwrap_or_default(),
-                    phone_number: field6.unwrap_or_default(),
-                    linkedin_profile_url: field7.unwrap_or_default(),
-                    created_at: field8.unwrap_or_default(),
-                    updated_at: field9.unwrap_or_default(),
+                    prospect_id: f0.unwrap_or_default(),
+                    tenant_id: f1.unwrap_or_default(),
+                    name: f2.unwrap_or_default(),
+                    email: f3.unwrap_or_default(),
+                    domain: f4.unwrap_or_default(),
+                    slug: f5.unwrap_or_default(),
+                    phone_number: f6.unwrap_or_default(),
+                    linkedin_profile_url: f7.unwrap_or_default(),
+                    created_at: f8.unwrap_or_default(),
+                    updated_at: f9.unwrap_or_default(),
                 })
             }
         }
@@ -194,63 +189,60 @@ impl<'de> serde::Deserialize<'de> for PatchV0AccountsByAccountIdResponse {
                 self,
                 mut map: A,
             ) -> Result<PatchV0AccountsByAccountIdResponse, A::Error> {
-                let mut field0: Option<String> = None;
-                let mut field1: Option<String> = None;
-                let mut field2: Option<String> = None;
-                let mut field3: Option<Option<String>> = None;
-                let mut field4: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut field5: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut field6: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut field7: Option<
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<Option<String>> = None;
+                let mut f4: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut f5: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut f6: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
+                let mut f7: Option<
                     Vec<PatchV0AccountsByAccountIdResponseLinkedProspectsItem>,
                 > = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "accountId" => crate::runtime::set(&mut field0, map.next_value()),
-                        "tenantId" => crate::runtime::set(&mut field1, map.next_value()),
-                        "domain" => crate::runtime::set(&mut field2, map.next_value()),
-                        "name" => crate::runtime::set(&mut field3, map.next_value()),
-                        "createdAt" => crate::runtime::set(&mut field4, map.next_value()),
-                        "updatedAt" => crate::runtime::set(&mut field5, map.next_value()),
-                        "latestActivityAt" => {
-                            crate::runtime::set(&mut field6, map.next_value())
-                        }
-                        "linkedProspects" => {
-                            crate::runtime::set(&mut field7, map.next_value())
-                        }
+                        "accountId" => set(&mut f0, &mut map),
+                        "tenantId" => set(&mut f1, &mut map),
+                        "domain" => set(&mut f2, &mut map),
+                        "name" => set(&mut f3, &mut map),
+                        "createdAt" => set(&mut f4, &mut map),
+                        "updatedAt" => set(&mut f5, &mut map),
+                        "latestActivityAt" => set(&mut f6, &mut map),
+                        "linkedProspects" => set(&mut f7, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
                 let missing = crate::runtime::first_missing(
                     &[
-                        ("accountId", field0.is_some()),
-                        ("tenantId", field1.is_some()),
-                        ("domain", field2.is_some()),
-                        ("createdAt", field4.is_some()),
-                        ("updatedAt", field5.is_some()),
-                        ("linkedProspects", field7.is_some()),
+                        ("accountId", f0.is_some()),
+                        ("tenantId", f1.is_some()),
+                        ("domain", f2.is_some()),
+                        ("createdAt", f4.is_some()),
+                        ("updatedAt", f5.is_some()),
+                        ("linkedProspects", f7.is_some()),
                     ],
                 );
-                let (
-                    Some(field0),
-                    Some(field1),
-                    Some(field2),
-                    Some(field4),
-                    Some(field5),
-                    Some(field7),
-                ) = (field0, field1, field2, field4, field5, field7) else {
+                let (Some(f0), Some(f1), Some(f2), Some(f4), Some(f5), Some(f7)) = (
+                    f0,
+                    f1,
+                    f2,
+                    f4,
+                    f5,
+                    f7,
+                ) else {
                     return Err(serde::de::Error::missing_field(missing));
                 };
                 Ok(PatchV0AccountsByAccountIdResponse {
-                    account_id: field0,
-                    tenant_id: field1,
-                    domain: field2,
-                    name: field3.unwrap_or_default(),
-                    created_at: field4,
-                    updated_at: field5,
-                    latest_activity_at: field6.unwrap_or_default(),
-                    linked_prospects: field7,
+                    account_id: f0,
+                    tenant_id: f1,
+                    domain: f2,
+                    name: f3.unwrap_or_default(),
+                    created_at: f4,
+                    updated_at: f5,
+                    latest_activity_at: f6.unwrap_or_default(),
+                    linked_prospects: f7,
                 })
             }
         }

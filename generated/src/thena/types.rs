@@ -123,51 +123,52 @@ impl<'de> serde::Deserialize<'de> for AccountAttributeValueResponseDto {
                 self,
                 mut map: A,
             ) -> Result<AccountAttributeValueResponseDto, A::Error> {
-                let mut field0: Option<String> = None;
-                let mut field1: Option<AccountAttributeValueResponseDtoAttribute> = None;
-                let mut field2: Option<String> = None;
-                let mut field3: Option<bool> = None;
-                let mut field4: Option<String> = None;
-                let mut field5: Option<String> = None;
+                let mut f0: Option<String> = None;
+                let mut f1: Option<AccountAttributeValueResponseDtoAttribute> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<bool> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<String> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "id" => crate::runtime::set(&mut field0, map.next_value()),
-                        "attribute" => crate::runtime::set(&mut field1, map.next_value()),
-                        "value" => crate::runtime::set(&mut field2, map.next_value()),
-                        "isDefault" => crate::runtime::set(&mut field3, map.next_value()),
-                        "createdAt" => crate::runtime::set(&mut field4, map.next_value()),
-                        "updatedAt" => crate::runtime::set(&mut field5, map.next_value()),
+                        "id" => set(&mut f0, &mut map),
+                        "attribute" => set(&mut f1, &mut map),
+                        "value" => set(&mut f2, &mut map),
+                        "isDefault" => set(&mut f3, &mut map),
+                        "createdAt" => set(&mut f4, &mut map),
+                        "updatedAt" => set(&mut f5, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
                 let missing = crate::runtime::first_missing(
                     &[
-                        ("id", field0.is_some()),
-                        ("attribute", field1.is_some()),
-                        ("value", field2.is_some()),
-                        ("isDefault", field3.is_some()),
-                        ("createdAt", field4.is_some()),
-                        ("updatedAt", field5.is_some()),
+                        ("id", f0.is_some()),
+                        ("attribute", f1.is_some()),
+                        ("value", f2.is_some()),
+                        ("isDefault", f3.is_some()),
+                        ("createdAt", f4.is_some()),
+                        ("updatedAt", f5.is_some()),
                     ],
                 );
-                let (
-                    Some(field0),
-                    Some(field1),
-                    Some(field2),
-                    Some(field3),
-                    Some(field4),
-                    Some(field5),
-                ) = (field0, field1, field2, field3, field4, field5) else {
+                let (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) = (
+                    f0,
+                    f1,
+                    f2,
+                    f3,
+                    f4,
+                    f5,
+                ) else {
                     return Err(serde::de::Error::missing_field(missing));
                 };
                 Ok(AccountAttributeValueResponseDto {
-                    id: field0,
-                    attribute: field1,
-                    value: field2,
-                    is_default: field3,
-                    created_at: field4,
-                    updated_at: field5,
+                    id: f0,
+                    attribute: f1,
+                    value: f2,
+                    is_default: f3,
+                    created_at: f4,
+                    updated_at: f5,
                 })
             }
         }
@@ -384,161 +385,118 @@ impl<'de> serde::Deserialize<'de> for AccountResponseDto {
                 self,
                 mut map: A,
             ) -> Result<AccountResponseDto, A::Error> {
-                let mut field0: Option<Option<String>> = None;
-                let mut field1: Option<Option<String>> = None;
-                let mut field2: Option<Option<String>> = None;
-                let mut field3: Option<Option<String>> = None;
-                let mut field4: Option<Option<String>> = None;
-                let mut field5: Option<Option<String>> = None;
-                let mut field6: Option<Option<String>> = None;
-                let mut field7: Option<
+                let mut f0: Option<Option<String>> = None;
+                let mut f1: Option<Option<String>> = None;
+                let mut f2: Option<Option<String>> = None;
+                let mut f3: Option<Option<String>> = None;
+                let mut f4: Option<Option<String>> = None;
+                let mut f5: Option<Option<String>> = None;
+                let mut f6: Option<Option<String>> = None;
+                let mut f7: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
+                let mut f8: Option<Option<String>> = None;
+                let mut f9: Option<Option<String>> = None;
+                let mut f10: Option<
                     Option<serde_json::Map<String, serde_json::Value>>,
                 > = None;
-                let mut field8: Option<Option<String>> = None;
-                let mut field9: Option<Option<String>> = None;
-                let mut field10: Option<
+                let mut f11: Option<Option<String>> = None;
+                let mut f12: Option<Option<String>> = None;
+                let mut f13: Option<
                     Option<serde_json::Map<String, serde_json::Value>>,
                 > = None;
-                let mut field11: Option<Option<String>> = None;
-                let mut field12: Option<Option<String>> = None;
-                let mut field13: Option<
+                let mut f14: Option<Option<String>> = None;
+                let mut f15: Option<Option<String>> = None;
+                let mut f16: Option<
                     Option<serde_json::Map<String, serde_json::Value>>,
                 > = None;
-                let mut field14: Option<Option<String>> = None;
-                let mut field15: Option<Option<String>> = None;
-                let mut field16: Option<
+                let mut f17: Option<Option<String>> = None;
+                let mut f18: Option<Option<String>> = None;
+                let mut f19: Option<Option<String>> = None;
+                let mut f20: Option<Option<String>> = None;
+                let mut f21: Option<Option<String>> = None;
+                let mut f22: Option<Option<String>> = None;
+                let mut f23: Option<Option<f64>> = None;
+                let mut f24: Option<Option<f64>> = None;
+                let mut f25: Option<Option<String>> = None;
+                let mut f26: Option<Option<String>> = None;
+                let mut f27: Option<Option<String>> = None;
+                let mut f28: Option<Option<Vec<String>>> = None;
+                let mut f29: Option<
                     Option<serde_json::Map<String, serde_json::Value>>,
                 > = None;
-                let mut field17: Option<Option<String>> = None;
-                let mut field18: Option<Option<String>> = None;
-                let mut field19: Option<Option<String>> = None;
-                let mut field20: Option<Option<String>> = None;
-                let mut field21: Option<Option<String>> = None;
-                let mut field22: Option<Option<String>> = None;
-                let mut field23: Option<Option<f64>> = None;
-                let mut field24: Option<Option<f64>> = None;
-                let mut field25: Option<Option<String>> = None;
-                let mut field26: Option<Option<String>> = None;
-                let mut field27: Option<Option<String>> = None;
-                let mut field28: Option<Option<Vec<String>>> = None;
-                let mut field29: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
-                let mut field30: Option<Option<String>> = None;
-                let mut field31: Option<Option<String>> = None;
+                let mut f30: Option<Option<String>> = None;
+                let mut f31: Option<Option<String>> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "id" => crate::runtime::set(&mut field0, map.next_value()),
-                        "name" => crate::runtime::set(&mut field1, map.next_value()),
-                        "description" => {
-                            crate::runtime::set(&mut field2, map.next_value())
-                        }
-                        "source" => crate::runtime::set(&mut field3, map.next_value()),
-                        "logo" => crate::runtime::set(&mut field4, map.next_value()),
-                        "statusId" => crate::runtime::set(&mut field5, map.next_value()),
-                        "status" => crate::runtime::set(&mut field6, map.next_value()),
-                        "statusConfiguration" => {
-                            crate::runtime::set(&mut field7, map.next_value())
-                        }
-                        "classificationId" => {
-                            crate::runtime::set(&mut field8, map.next_value())
-                        }
-                        "classification" => {
-                            crate::runtime::set(&mut field9, map.next_value())
-                        }
-                        "classificationConfiguration" => {
-                            crate::runtime::set(&mut field10, map.next_value())
-                        }
-                        "healthId" => crate::runtime::set(&mut field11, map.next_value()),
-                        "health" => crate::runtime::set(&mut field12, map.next_value()),
-                        "healthConfiguration" => {
-                            crate::runtime::set(&mut field13, map.next_value())
-                        }
-                        "industryId" => {
-                            crate::runtime::set(&mut field14, map.next_value())
-                        }
-                        "industry" => crate::runtime::set(&mut field15, map.next_value()),
-                        "industryConfiguration" => {
-                            crate::runtime::set(&mut field16, map.next_value())
-                        }
-                        "primaryDomain" => {
-                            crate::runtime::set(&mut field17, map.next_value())
-                        }
-                        "secondaryDomain" => {
-                            crate::runtime::set(&mut field18, map.next_value())
-                        }
-                        "accountOwner" => {
-                            crate::runtime::set(&mut field19, map.next_value())
-                        }
-                        "accountOwnerId" => {
-                            crate::runtime::set(&mut field20, map.next_value())
-                        }
-                        "accountOwnerEmail" => {
-                            crate::runtime::set(&mut field21, map.next_value())
-                        }
-                        "accountOwnerAvatarUrl" => {
-                            crate::runtime::set(&mut field22, map.next_value())
-                        }
-                        "annualRevenue" => {
-                            crate::runtime::set(&mut field23, map.next_value())
-                        }
-                        "employees" => {
-                            crate::runtime::set(&mut field24, map.next_value())
-                        }
-                        "website" => crate::runtime::set(&mut field25, map.next_value()),
-                        "billingAddress" => {
-                            crate::runtime::set(&mut field26, map.next_value())
-                        }
-                        "shippingAddress" => {
-                            crate::runtime::set(&mut field27, map.next_value())
-                        }
-                        "customFieldValues" => {
-                            crate::runtime::set(&mut field28, map.next_value())
-                        }
-                        "metadata" => crate::runtime::set(&mut field29, map.next_value()),
-                        "createdAt" => {
-                            crate::runtime::set(&mut field30, map.next_value())
-                        }
-                        "updatedAt" => {
-                            crate::runtime::set(&mut field31, map.next_value())
-                        }
+                        "id" => set(&mut f0, &mut map),
+                        "name" => set(&mut f1, &mut map),
+                        "description" => set(&mut f2, &mut map),
+                        "source" => set(&mut f3, &mut map),
+                        "logo" => set(&mut f4, &mut map),
+                        "statusId" => set(&mut f5, &mut map),
+                        "status" => set(&mut f6, &mut map),
+                        "statusConfiguration" => set(&mut f7, &mut map),
+                        "classificationId" => set(&mut f8, &mut map),
+                        "classification" => set(&mut f9, &mut map),
+                        "classificationConfiguration" => set(&mut f10, &mut map),
+                        "healthId" => set(&mut f11, &mut map),
+                        "health" => set(&mut f12, &mut map),
+                        "healthConfiguration" => set(&mut f13, &mut map),
+                        "industryId" => set(&mut f14, &mut map),
+                        "industry" => set(&mut f15, &mut map),
+                        "industryConfiguration" => set(&mut f16, &mut map),
+                        "primaryDomain" => set(&mut f17, &mut map),
+                        "secondaryDomain" => set(&mut f18, &mut map),
+                        "accountOwner" => set(&mut f19, &mut map),
+                        "accountOwnerId" => set(&mut f20, &mut map),
+                        "accountOwnerEmail" => set(&mut f21, &mut map),
+                        "accountOwnerAvatarUrl" => set(&mut f22, &mut map),
+                        "annualRevenue" => set(&mut f23, &mut map),
+                        "employees" => set(&mut f24, &mut map),
+                        "website" => set(&mut f25, &mut map),
+                        "billingAddress" => set(&mut f26, &mut map),
+                        "shippingAddress" => set(&mut f27, &mut map),
+                        "customFieldValues" => set(&mut f28, &mut map),
+                        "metadata" => set(&mut f29, &mut map),
+                        "createdAt" => set(&mut f30, &mut map),
+                        "updatedAt" => set(&mut f31, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
                 Ok(AccountResponseDto {
-                    id: field0.unwrap_or_default(),
-                    name: field1.unwrap_or_default(),
-                    description: field2.unwrap_or_default(),
-                    source: field3.unwrap_or_default(),
-                    logo: field4.unwrap_or_default(),
-                    status_id: field5.unwrap_or_default(),
-                    status: field6.unwrap_or_default(),
-                    status_configuration: field7.unwrap_or_default(),
-                    classification_id: field8.unwrap_or_default(),
-                    classification: field9.unwrap_or_default(),
-                    classification_configuration: field10.unwrap_or_default(),
-                    health_id: field11.unwrap_or_default(),
-                    health: field12.unwrap_or_default(),
-                    health_configuration: field13.unwrap_or_default(),
-                    industry_id: field14.unwrap_or_default(),
-                    industry: field15.unwrap_or_default(),
-                    industry_configuration: field16.unwrap_or_default(),
-                    primary_domain: field17.unwrap_or_default(),
-                    secondary_domain: field18.unwrap_or_default(),
-                    account_owner: field19.unwrap_or_default(),
-                    account_owner_id: field20.unwrap_or_default(),
-                    account_owner_email: field21.unwrap_or_default(),
-                    account_owner_avatar_url: field22.unwrap_or_default(),
-                    annual_revenue: field23.unwrap_or_default(),
-                    employees: field24.unwrap_or_default(),
-                    website: field25.unwrap_or_default(),
-                    billing_address: field26.unwrap_or_default(),
-                    shipping_address: field27.unwrap_or_default(),
-                    custom_field_values: field28.unwrap_or_default(),
-                    metadata: field29.unwrap_or_default(),
-                    created_at: field30.unwrap_or_default(),
-                    updated_at: field31.unwrap_or_default(),
+                    id: f0.unwrap_or_default(),
+                    name: f1.unwrap_or_default(),
+                    description: f2.unwrap_or_default(),
+                    source: f3.unwrap_or_default(),
+                    logo: f4.unwrap_or_default(),
+                    status_id: f5.unwrap_or_default(),
+                    status: f6.unwrap_or_default(),
+                    status_configuration: f7.unwrap_or_default(),
+                    classification_id: f8.unwrap_or_default(),
+                    classification: f9.unwrap_or_default(),
+                    classification_configuration: f10.unwrap_or_default(),
+                    health_id: f11.unwrap_or_default(),
+                    health: f12.unwrap_or_default(),
+                    health_configuration: f13.unwrap_or_default(),
+                    industry_id: f14.unwrap_or_default(),
+                    industry: f15.unwrap_or_default(),
+                    industry_configuration: f16.unwrap_or_default(),
+                    primary_domain: f17.unwrap_or_default(),
+                    secondary_domain: f18.unwrap_or_default(),
+                    account_owner: f19.unwrap_or_default(),
+                    account_owner_id: f20.unwrap_or_default(),
+                    account_owner_email: f21.unwrap_or_default(),
+                    account_owner_avatar_url: f22.unwrap_or_default(),
+                    annual_revenue: f23.unwrap_or_default(),
+                    employees: f24.unwrap_or_default(),
+                    website: f25.unwrap_or_default(),
+                    billing_address: f26.unwrap_or_default(),
+                    shipping_address: f27.unwrap_or_default(),
+                    custom_field_values: f28.unwrap_or_default(),
+                    metadata: f29.unwrap_or_default(),
+                    created_at: f30.unwrap_or_default(),
+                    updated_at: f31.unwrap_or_default(),
                 })
             }
         }
@@ -647,112 +605,87 @@ impl<'de> serde::Deserialize<'de> for CustomerContactResponseDto {
                 self,
                 mut map: A,
             ) -> Result<CustomerContactResponseDto, A::Error> {
-                let mut field0: Option<String> = None;
-                let mut field1: Option<String> = None;
-                let mut field2: Option<String> = None;
-                let mut field3: Option<String> = None;
-                let mut field4: Option<String> = None;
-                let mut field5: Option<String> = None;
-                let mut field6: Option<Vec<String>> = None;
-                let mut field7: Option<String> = None;
-                let mut field8: Option<String> = None;
-                let mut field9: Option<Vec<String>> = None;
-                let mut field10: Option<serde_json::Map<String, serde_json::Value>> = None;
-                let mut field11: Option<String> = None;
-                let mut field12: Option<String> = None;
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<String> = None;
+                let mut f6: Option<Vec<String>> = None;
+                let mut f7: Option<String> = None;
+                let mut f8: Option<String> = None;
+                let mut f9: Option<Vec<String>> = None;
+                let mut f10: Option<serde_json::Map<String, serde_json::Value>> = None;
+                let mut f11: Option<String> = None;
+                let mut f12: Option<String> = None;
+                use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     let read = match key.as_str() {
-                        "id" => crate::runtime::set(&mut field0, map.next_value()),
-                        "firstName" => crate::runtime::set(&mut field1, map.next_value()),
-                        "lastName" => crate::runtime::set(&mut field2, map.next_value()),
-                        "email" => crate::runtime::set(&mut field3, map.next_value()),
-                        "phoneNumber" => {
-                            crate::runtime::set(&mut field4, map.next_value())
-                        }
-                        "avatarUrl" => crate::runtime::set(&mut field5, map.next_value()),
-                        "accounts" => crate::runtime::set(&mut field6, map.next_value()),
-                        "contactTypeId" => {
-                            crate::runtime::set(&mut field7, map.next_value())
-                        }
-                        "contactType" => {
-                            crate::runtime::set(&mut field8, map.next_value())
-                        }
-                        "customFieldValues" => {
-                            crate::runtime::set(&mut field9, map.next_value())
-                        }
-                        "metadata" => crate::runtime::set(&mut field10, map.next_value()),
-                        "createdAt" => {
-                            crate::runtime::set(&mut field11, map.next_value())
-                        }
-                        "updatedAt" => {
-                            crate::runtime::set(&mut field12, map.next_value())
-                        }
+                        "id" => set(&mut f0, &mut map),
+                        "firstName" => set(&mut f1, &mut map),
+                        "lastName" => set(&mut f2, &mut map),
+                        "email" => set(&mut f3, &mut map),
+                        "phoneNumber" => set(&mut f4, &mut map),
+                        "avatarUrl" => set(&mut f5, &mut map),
+                        "accounts" => set(&mut f6, &mut map),
+                        "contactTypeId" => set(&mut f7, &mut map),
+                        "contactType" => set(&mut f8, &mut map),
+                        "customFieldValues" => set(&mut f9, &mut map),
+                        "metadata" => set(&mut f10, &mut map),
+                        "createdAt" => set(&mut f11, &mut map),
+                        "updatedAt" => set(&mut f12, &mut map),
                         _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
                     };
                     read?;
                 }
                 let missing = crate::runtime::first_missing(
                     &[
-                        ("id", field0.is_some()),
-                        ("firstName", field1.is_some()),
-                        ("lastName", field2.is_some()),
-                        ("email", field3.is_some()),
-                        ("phoneNumber", field4.is_some()),
-                        ("avatarUrl", field5.is_some()),
-                        ("accounts", field6.is_some()),
-                        ("contactTypeId", field7.is_some()),
-                        ("contactType", field8.is_some()),
-                        ("customFieldValues", field9.is_some()),
-                        ("metadata", field10.is_some()),
-                        ("createdAt", field11.is_some()),
-                        ("updatedAt", field12.is_some()),
+                        ("id", f0.is_some()),
+                        ("firstName", f1.is_some()),
+                        ("lastName", f2.is_some()),
+                        ("email", f3.is_some()),
+                        ("phoneNumber", f4.is_some()),
+                        ("avatarUrl", f5.is_some()),
+                        ("accounts", f6.is_some()),
+                        ("contactTypeId", f7.is_some()),
+                        ("contactType", f8.is_some()),
+                        ("customFieldValues", f9.is_some()),
+                        ("metadata", f10.is_some()),
+                        ("createdAt", f11.is_some()),
+                        ("updatedAt", f12.is_some()),
                     ],
                 );
                 let (
-                    Some(field0),
-                    Some(field1),
-                    Some(field2),
-                    Some(field3),
-                    Some(field4),
-                    Some(field5),
-                    Some(field6),
-                    Some(field7),
-                    Some(field8),
-                    Some(field9),
-                    Some(field10),
-                    Some(field11),
-                    Some(field12),
-                ) = (
-                    field0,
-                    field1,
-                    field2,
-                    field3,
-                    field4,
-                    field5,
-                    field6,
-                    field7,
-                    field8,
-                    field9,
-                    field10,
-                    field11,
-                    field12,
-                ) else {
+                    Some(f0),
+                    Some(f1),
+                    Some(f2),
+                    Some(f3),
+                    Some(f4),
+                    Some(f5),
+                    Some(f6),
+                    Some(f7),
+                    Some(f8),
+                    Some(f9),
+                    Some(f10),
+                    Some(f11),
+                    Some(f12),
+                ) = (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12) else {
                     return Err(serde::de::Error::missing_field(missing));
                 };
                 Ok(CustomerContactResponseDto {
-                    id: field0,
-                    first_name: field1,
-                    last_name: field2,
-                    email: field3,
-                    phone_number: field4,
-                    avatar_url: field5,
-                    accounts: field6,
-                    contact_type_id: field7,
-                    contact_type: field8,
-                    custom_field_values: field9,
-                    metadata: field10,
-                    created_at: field11,
-                    updated_at: field12,
+                    id: f0,
+                    first_name: f1,
+                    last_name: f2,
+                    email: f3,
+                    phone_number: f4,
+                    avatar_url: f5,
+                    accounts: f6,
+                    contact_type_id: f7,
+                    contact_type: f8,
+                    custom_field_values: f9,
+                    metadata: f10,
+                    created_at: f11,
+                    updated_at: f12,
                 })
             }
         }
