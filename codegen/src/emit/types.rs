@@ -210,7 +210,7 @@ fn string_enum(
         quote! {
             #cfg
             impl<'de> serde::Deserialize<'de> for #name {
-                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
                     let value = <String as serde::Deserialize>::deserialize(deserializer)?;
                     Ok(match value.as_str() {
                         #(#from_wire)*
@@ -249,7 +249,7 @@ fn string_enum(
 
         #serialize
         impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
@@ -485,7 +485,8 @@ fn serde_field(
     quote! { #doc #serde pub #name: #ty, }
 }
 
-/// `Deserialize` for an object type, written out: a derive also expands a field-name enum with
+/// `Deserialize` for an object type, written out (its generics are `__`-prefixed, so a spec type named
+/// `A` or `Visitor` cannot shadow them): a derive also expands a field-name enum with
 /// three visitors and a sequence form, and object types are most of a large spec's code.
 ///
 /// As the derive would: properties by wire name, unknown ones ignored (or kept in `extra`),
@@ -572,14 +573,14 @@ fn struct_deserialize(
     let expecting = format!("struct {name}");
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Visitor;
-                impl<'de> serde::de::Visitor<'de> for Visitor {
+            fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+                struct __Visitor;
+                impl<'de> serde::de::Visitor<'de> for __Visitor {
                     type Value = #name;
                     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                         f.write_str(#expecting)
                     }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                    fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut map: __A) -> Result<#name, __A::Error> {
                         #(let mut #locals: Option<#types> = None;)*
                         #extra_local
                         #read
@@ -587,7 +588,7 @@ fn struct_deserialize(
                         Ok(#name { #(#finish)* #extra_field })
                     }
                 }
-                deserializer.deserialize_map(Visitor)
+                deserializer.deserialize_map(__Visitor)
             }
         }
     }

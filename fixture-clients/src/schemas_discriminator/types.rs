@@ -8,19 +8,19 @@ pub struct Dog {
 }
 
 impl<'de> serde::Deserialize<'de> for Dog {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Dog;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Dog")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Dog, A::Error> {
+                mut map: __A,
+            ) -> Result<Dog, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<bool> = None;
                 use crate::runtime::set;
@@ -41,7 +41,7 @@ impl<'de> serde::Deserialize<'de> for Dog {
                 Ok(Dog { pet_type: f0, barks: f1 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -54,19 +54,19 @@ pub struct Cat {
 }
 
 impl<'de> serde::Deserialize<'de> for Cat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Cat;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Cat")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Cat, A::Error> {
+                mut map: __A,
+            ) -> Result<Cat, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<Option<i64>> = None;
                 use crate::runtime::set;
@@ -90,7 +90,7 @@ impl<'de> serde::Deserialize<'de> for Cat {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -102,19 +102,19 @@ pub struct Lizard {
 }
 
 impl<'de> serde::Deserialize<'de> for Lizard {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Lizard;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Lizard")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Lizard, A::Error> {
+                mut map: __A,
+            ) -> Result<Lizard, __A::Error> {
                 let mut f0: Option<Option<i64>> = None;
                 use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
@@ -129,7 +129,7 @@ impl<'de> serde::Deserialize<'de> for Lizard {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -263,19 +263,19 @@ pub struct Circle {
 }
 
 impl<'de> serde::Deserialize<'de> for Circle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Circle;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Circle")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Circle, A::Error> {
+                mut map: __A,
+            ) -> Result<Circle, __A::Error> {
                 let mut f0: Option<f64> = None;
                 use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
@@ -292,7 +292,7 @@ impl<'de> serde::Deserialize<'de> for Circle {
                 Ok(Circle { radius: f0 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -302,19 +302,19 @@ pub struct Square {
 }
 
 impl<'de> serde::Deserialize<'de> for Square {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Square;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Square")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Square, A::Error> {
+                mut map: __A,
+            ) -> Result<Square, __A::Error> {
                 let mut f0: Option<f64> = None;
                 use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
@@ -331,7 +331,7 @@ impl<'de> serde::Deserialize<'de> for Square {
                 Ok(Square { side: f0 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -369,19 +369,19 @@ pub struct Owner {
 }
 
 impl<'de> serde::Deserialize<'de> for Owner {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Owner;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Owner")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Owner, A::Error> {
+                mut map: __A,
+            ) -> Result<Owner, __A::Error> {
                 let mut f0: Option<Pet> = None;
                 let mut f1: Option<Option<Vec<Shape>>> = None;
                 let mut f2: Option<Option<IdOrName>> = None;
@@ -406,6 +406,6 @@ impl<'de> serde::Deserialize<'de> for Owner {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

@@ -41,19 +41,19 @@ pub struct Upload {
 }
 
 impl<'de> serde::Deserialize<'de> for Upload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Upload;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Upload")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Upload, A::Error> {
+                mut map: __A,
+            ) -> Result<Upload, __A::Error> {
                 let mut f0: Option<uuid::Uuid> = None;
                 let mut f1: Option<crate::runtime::Nullable<uuid::Uuid>> = None;
                 let mut f2: Option<Option<Vec<uuid::Uuid>>> = None;
@@ -114,7 +114,7 @@ impl<'de> serde::Deserialize<'de> for Upload {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 

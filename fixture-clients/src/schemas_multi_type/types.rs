@@ -31,19 +31,19 @@ pub struct Setting {
 }
 
 impl<'de> serde::Deserialize<'de> for Setting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Setting;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Setting")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Setting, A::Error> {
+                mut map: __A,
+            ) -> Result<Setting, __A::Error> {
                 let mut f0: Option<Option<SettingValue>> = None;
                 use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
@@ -58,6 +58,6 @@ impl<'de> serde::Deserialize<'de> for Setting {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

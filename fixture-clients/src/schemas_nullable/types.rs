@@ -22,19 +22,19 @@ pub struct AccountPatch {
 }
 
 impl<'de> serde::Deserialize<'de> for AccountPatch {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AccountPatch;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AccountPatch")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AccountPatch, A::Error> {
+                mut map: __A,
+            ) -> Result<AccountPatch, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<Option<String>> = None;
                 let mut f2: Option<crate::runtime::Nullable<String>> = None;
@@ -71,7 +71,7 @@ impl<'de> serde::Deserialize<'de> for AccountPatch {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -83,19 +83,19 @@ pub struct Address {
 }
 
 impl<'de> serde::Deserialize<'de> for Address {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Address;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Address")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Address, A::Error> {
+                mut map: __A,
+            ) -> Result<Address, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<crate::runtime::Nullable<String>> = None;
                 use crate::runtime::set;
@@ -117,7 +117,7 @@ impl<'de> serde::Deserialize<'de> for Address {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -131,19 +131,19 @@ pub struct Labels {
 }
 
 impl<'de> serde::Deserialize<'de> for Labels {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Labels;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Labels")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Labels, A::Error> {
+                mut map: __A,
+            ) -> Result<Labels, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut extra = std::collections::BTreeMap::new();
                 use crate::runtime::set;
@@ -164,7 +164,7 @@ impl<'de> serde::Deserialize<'de> for Labels {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 

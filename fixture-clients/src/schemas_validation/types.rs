@@ -75,19 +75,19 @@ pub struct Signup {
 }
 
 impl<'de> serde::Deserialize<'de> for Signup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Signup;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Signup")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Signup, A::Error> {
+                mut map: __A,
+            ) -> Result<Signup, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<i64> = None;
                 let mut f2: Option<Option<f64>> = None;
@@ -140,7 +140,7 @@ impl<'de> serde::Deserialize<'de> for Signup {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -228,19 +228,19 @@ pub struct Address {
 }
 
 impl<'de> serde::Deserialize<'de> for Address {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Address;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Address")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Address, A::Error> {
+                mut map: __A,
+            ) -> Result<Address, __A::Error> {
                 let mut f0: Option<String> = None;
                 use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
@@ -257,7 +257,7 @@ impl<'de> serde::Deserialize<'de> for Address {
                 Ok(Address { zip: f0 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -290,19 +290,19 @@ pub struct Email {
 }
 
 impl<'de> serde::Deserialize<'de> for Email {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Email;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Email")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Email, A::Error> {
+                mut map: __A,
+            ) -> Result<Email, __A::Error> {
                 let mut f0: Option<String> = None;
                 use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
@@ -319,7 +319,7 @@ impl<'de> serde::Deserialize<'de> for Email {
                 Ok(Email { email: f0 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -351,19 +351,19 @@ pub struct Phone {
 }
 
 impl<'de> serde::Deserialize<'de> for Phone {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Phone;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Phone")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Phone, A::Error> {
+                mut map: __A,
+            ) -> Result<Phone, __A::Error> {
                 let mut f0: Option<String> = None;
                 use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
@@ -380,7 +380,7 @@ impl<'de> serde::Deserialize<'de> for Phone {
                 Ok(Phone { phone: f0 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -393,19 +393,19 @@ pub struct Unconstrained {
 }
 
 impl<'de> serde::Deserialize<'de> for Unconstrained {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Unconstrained;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Unconstrained")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<Unconstrained, A::Error> {
+                mut map: __A,
+            ) -> Result<Unconstrained, __A::Error> {
                 let mut f0: Option<Option<String>> = None;
                 use crate::runtime::set;
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
@@ -420,6 +420,6 @@ impl<'de> serde::Deserialize<'de> for Unconstrained {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

@@ -78,23 +78,23 @@ pub struct PatchV0AccountsByAccountIdResponseLinkedProspectsItem {
 
 impl<'de> serde::Deserialize<'de>
 for PatchV0AccountsByAccountIdResponseLinkedProspectsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PatchV0AccountsByAccountIdResponseLinkedProspectsItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(
                     "struct PatchV0AccountsByAccountIdResponseLinkedProspectsItem",
                 )
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut map: __A,
             ) -> Result<
                 PatchV0AccountsByAccountIdResponseLinkedProspectsItem,
-                A::Error,
+                __A::Error,
             > {
                 let mut f0: Option<Option<String>> = None;
                 let mut f1: Option<Option<String>> = None;
@@ -137,7 +137,7 @@ for PatchV0AccountsByAccountIdResponseLinkedProspectsItem {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -176,19 +176,19 @@ pub struct PatchV0AccountsByAccountIdResponse {
 }
 
 impl<'de> serde::Deserialize<'de> for PatchV0AccountsByAccountIdResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PatchV0AccountsByAccountIdResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PatchV0AccountsByAccountIdResponse")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<PatchV0AccountsByAccountIdResponse, A::Error> {
+                mut map: __A,
+            ) -> Result<PatchV0AccountsByAccountIdResponse, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -246,6 +246,6 @@ impl<'de> serde::Deserialize<'de> for PatchV0AccountsByAccountIdResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }

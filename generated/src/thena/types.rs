@@ -58,15 +58,18 @@ impl std::fmt::Display for AccountAttributeValueResponseDtoAttribute {
 
 #[cfg(feature = "mock")]
 impl serde::Serialize for AccountAttributeValueResponseDtoAttribute {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<__S: serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AccountAttributeValueResponseDtoAttribute {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(
             match value.as_str() {
@@ -110,19 +113,19 @@ pub struct AccountAttributeValueResponseDto {
 }
 
 impl<'de> serde::Deserialize<'de> for AccountAttributeValueResponseDto {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AccountAttributeValueResponseDto;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AccountAttributeValueResponseDto")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AccountAttributeValueResponseDto, A::Error> {
+                mut map: __A,
+            ) -> Result<AccountAttributeValueResponseDto, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<AccountAttributeValueResponseDtoAttribute> = None;
                 let mut f2: Option<String> = None;
@@ -172,7 +175,7 @@ impl<'de> serde::Deserialize<'de> for AccountAttributeValueResponseDto {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -372,19 +375,19 @@ pub struct AccountResponseDto {
 }
 
 impl<'de> serde::Deserialize<'de> for AccountResponseDto {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AccountResponseDto;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AccountResponseDto")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<AccountResponseDto, A::Error> {
+                mut map: __A,
+            ) -> Result<AccountResponseDto, __A::Error> {
                 let mut f0: Option<Option<String>> = None;
                 let mut f1: Option<Option<String>> = None;
                 let mut f2: Option<Option<String>> = None;
@@ -500,7 +503,7 @@ impl<'de> serde::Deserialize<'de> for AccountResponseDto {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -592,19 +595,19 @@ pub struct CustomerContactResponseDto {
 }
 
 impl<'de> serde::Deserialize<'de> for CustomerContactResponseDto {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CustomerContactResponseDto;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CustomerContactResponseDto")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<__A: serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
-            ) -> Result<CustomerContactResponseDto, A::Error> {
+                mut map: __A,
+            ) -> Result<CustomerContactResponseDto, __A::Error> {
                 let mut f0: Option<String> = None;
                 let mut f1: Option<String> = None;
                 let mut f2: Option<String> = None;
@@ -689,6 +692,6 @@ impl<'de> serde::Deserialize<'de> for CustomerContactResponseDto {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
