@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Formats one file of generated Rust, headed by `header`.
 pub fn rust_file(header: &str, tokens: TokenStream, what: &str) -> Result<String, Diagnostic> {
-    Ok(assemble(header, &[items_text(tokens, what)?]))
+    Ok(join_spaced(header, &[space_items(&items_text(tokens, what)?)]))
 }
 
 /// One generated file in parts: its header, its parts in order, and what it is (for errors).
@@ -92,11 +92,6 @@ fn items_text(tokens: TokenStream, what: &str) -> Result<String, Diagnostic> {
         Diagnostic::error("E0900", "#", format!("internal error: generated {what} is not valid Rust: {e}"))
     })?;
     Ok(text)
-}
-
-/// The header, then the parts' text with blank lines between items.
-fn assemble(header: &str, parts: &[String]) -> String {
-    format!("{header}\n{}", space_items(&parts.concat()))
 }
 
 /// The header, then parts already spaced on their own, with the blank line [`space_items`] would

@@ -82,12 +82,12 @@ impl TagFeatures {
 
     /// `#[cfg(...)]` for the client method of operation `name`, or nothing.
     pub fn operation_cfg(&self, name: &str) -> TokenStream {
-        cfg(self.operations.get(name))
+        Self::cfg_of(self.operations.get(name).map_or(&[], Vec::as_slice))
     }
 
     /// `#[cfg(...)]` for the items of type `name`, or nothing.
     pub fn type_cfg(&self, name: &str) -> TokenStream {
-        cfg(self.types.get(name))
+        Self::cfg_of(self.types.get(name).map_or(&[], Vec::as_slice))
     }
 }
 
@@ -95,14 +95,10 @@ impl TagFeatures {
     /// `#[cfg(...)]` for an item compiled when any of `features` is on; nothing when none are
     /// listed (always compiled).
     pub fn cfg_of(features: &[String]) -> TokenStream {
-        cfg(Some(&features.to_vec()))
-    }
-}
-
-fn cfg(features: Option<&Vec<String>>) -> TokenStream {
-    match features.map(Vec::as_slice) {
-        None | Some([]) => quote!(),
-        Some([one]) => quote!(#[cfg(feature = #one)]),
-        Some(many) => quote!(#[cfg(any(#(feature = #many),*))]),
+        match features {
+            [] => quote!(),
+            [one] => quote!(#[cfg(feature = #one)]),
+            many => quote!(#[cfg(any(#(feature = #many),*))]),
+        }
     }
 }
