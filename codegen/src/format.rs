@@ -84,7 +84,10 @@ fn items_text(tokens: TokenStream, what: &str) -> Result<String, Diagnostic> {
             print(&mut text, attrs, Vec::new());
         }
         while !input.is_empty() {
-            print(&mut text, Vec::new(), vec![input.parse()?]);
+            match input.parse()? {
+                syn::Item::Macro(mac) if is_listing_macro(&mac.mac.path) => text.push_str(&listing_macro(mac)),
+                item => print(&mut text, Vec::new(), vec![item]),
+            }
         }
         Ok(())
     };
@@ -92,6 +95,84 @@ fn items_text(tokens: TokenStream, what: &str) -> Result<String, Diagnostic> {
         Diagnostic::error("E0900", "#", format!("internal error: generated {what} is not valid Rust: {e}"))
     })?;
     Ok(text)
+}
+
+/// The runtime's macros whose bodies are lists (`object_deserialize!`): prettyplease fills
+/// macro bodies like prose, so [`listing_macro`] prints them one entry per line.
+fn is_listing_macro(path: &syn::Path) -> bool {
+    path.segments.last().is_some_and(|segment| segment.ident == "object_deserialize")
+}
+
+/// A listing macro item: its attributes and path as prettyplease prints them, then its body with
+/// one entry per line, braces opening blocks as in rustfmt's style.
+fn listing_macro(mut item: syn::ItemMacro) -> String {
+    let body = std::mem::take(&mut item.mac.tokens);
+    let head =
+        prettyplease::unparse(&syn::File { shebang: None, attrs: Vec::new(), items: vec![syn::Item::Macro(item)] });
+    let head = head.trim_end().strip_suffix("{}").unwrap_or(&head).trim_end();
+    let mut out = format!("{head} {{\n");
+    print_listing(body, 1, &mut out);
+    out.push_str("}\n");
+    out
+}
+
+/// Prints `tokens` at `depth`: a brace group opens a block, a comma ends a line.
+fn print_listing(tokens: TokenStream, depth: usize, out: &mut String) {
+    use proc_macro2::{Delimiter, Spacing, TokenTree};
+    let indent = "    ".repeat(depth);
+    let mut line = String::new();
+    let mut glued = true; // no space before the next token
+    let flush = |line: &mut String, out: &mut String| {
+        if !line.is_empty() {
+            out.push_str(&indent);
+            out.push_str(line);
+            out.push('\n');
+            line.clear();
+        }
+    };
+    for token in tokens {
+        match token {
+            TokenTree::Group(group) if group.delimiter() == Delimiter::Brace => {
+                line.push_str(if line.is_empty() { "{" } else { " {" });
+                flush(&mut line, out);
+                print_listing(group.stream(), depth + 1, out);
+                out.push_str(&indent);
+                out.push_str("}\n");
+                glued = true;
+            }
+            TokenTree::Punct(punct) if punct.as_char() == ',' => {
+                line.push(',');
+                flush(&mut line, out);
+                glued = true;
+            }
+            TokenTree::Punct(punct)
+                if punct.as_char() == ':' && punct.spacing() == Spacing::Alone && !line.ends_with(':') =>
+            {
+                line.push_str(": ");
+                glued = true;
+            }
+            TokenTree::Punct(punct) => {
+                let joint = punct.spacing() == Spacing::Joint || punct.as_char() == ':';
+                if !glued && !joint {
+                    line.push(' ');
+                }
+                line.push(punct.as_char());
+                glued = joint;
+                if !joint {
+                    line.push(' ');
+                    glued = true;
+                }
+            }
+            other => {
+                if !glued {
+                    line.push(' ');
+                }
+                line.push_str(&other.to_string());
+                glued = false;
+            }
+        }
+    }
+    flush(&mut line, out);
 }
 
 /// The header, then parts already spaced on their own, with the blank line [`space_items`] would
@@ -130,14 +211,29 @@ fn space_items(text: &str) -> String {
 
 /// Whether `line` starts an item right after the item that `prev` ends, at the same (outer) level.
 fn starts_after(prev: &str, line: &str) -> bool {
-    const ITEM_STARTS: &[&str] =
-        &["///", "#[", "pub ", "impl", "const ", "fn ", "struct ", "enum ", "type ", "mod ", "async fn"];
-    let indent = |l: &str| l.len() - l.trim_start().len();
+    const ITEM_STARTS: &[&str] = &[
+        "///",
+        "#[",
+        "pub ",
+        "impl",
+        "const ",
+        "fn ",
+        "struct ",
+        "enum ",
+        "type ",
+        "mod ",
+        "async fn",
+        "crate::runtime::",
+    ];
     let prev_trimmed = prev.trim_start();
     let ends_item = prev_trimmed == "}"
         || (prev_trimmed.ends_with(';') && !prev_trimmed.starts_with("use ") && !prev_trimmed.starts_with("//"));
-    let starts_item = ITEM_STARTS.iter().any(|s| line.trim_start().starts_with(s));
-    ends_item && starts_item && indent(prev) == indent(line) && indent(line) <= 4
+    if !ends_item {
+        return false;
+    }
+    let trimmed = line.trim_start();
+    let indent = line.len() - trimmed.len();
+    indent <= 4 && indent == prev.len() - prev_trimmed.len() && ITEM_STARTS.iter().any(|s| trimmed.starts_with(s))
 }
 
 /// The one-line header of every generated file, as a comment in `comment` syntax.
@@ -185,6 +281,24 @@ mod tests {
             .map(|(i, source)| Part { weight: i % 3, build: Box::new(move || tokens(source)) });
         let parted = PartedFile { header: "// h".into(), parts: parts.collect(), what: "test" };
         assert_eq!(rust_files(&[parted]).unwrap(), [whole]);
+    }
+
+    #[test]
+    fn listing_macros_print_one_entry_per_line_after_their_attributes() {
+        let tokens = quote! {
+            pub struct A;
+            #[cfg(feature = "pets")]
+            crate::runtime::object_deserialize! {
+                A { required { id: "id", r#type: "type", } defaulted { size: "size" = default_size, } extra { more } }
+            }
+            crate::runtime::other! { A { b: "b", } }
+        };
+        let out = rust_file("// h", tokens, "test").unwrap();
+        let expected = "// h\npub struct A;\n\n#[cfg(feature = \"pets\")]\ncrate::runtime::object_deserialize! {\n    A {\n        \
+            required {\n            id: \"id\",\n            r#type: \"type\",\n        }\n        defaulted {\n            \
+            size: \"size\" = default_size,\n        }\n        extra {\n            more\n        }\n    }\n}\n\n\
+            crate::runtime::other! {\n    A { b : \"b\", }\n}\n";
+        assert_eq!(out, expected);
     }
 
     #[test]

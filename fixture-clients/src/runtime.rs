@@ -334,17 +334,27 @@ impl Transport {
         }
     }
 
-    /// Sends `request` (or fails with its error) with `options`, and decodes the response with
-    /// `decode`. Every generated operation method is a plain function returning this future: one
-    /// async function for all operations rather than a state machine per operation, which is most
-    /// of what the compiler spends on a large client.
-    pub async fn call<T>(
+    /// Sends `request` (or fails with its error) with `options`; decodes a success with `decode`,
+    /// and any other status into [`Error::Api`] with its body decoded by `errors` (the
+    /// operation's typed error, or [`untyped`]).
+    ///
+    /// Every generated operation method is a plain function returning this future, with plain
+    /// functions (not closures) for both decoders: one async function per success and error type
+    /// rather than a state machine per operation, which is most of what the compiler spends on a
+    /// large client.
+    pub async fn call<T, E: Detail>(
         &self,
         request: Result<Request, Error>,
         options: &RequestOptions,
-        decode: impl FnOnce(Response) -> Result<T, Error>,
+        decode: fn(Response) -> Result<T, Error>,
+        errors: fn(u16, &[u8]) -> Option<E>,
     ) -> Result<T, Error> {
-        decode(self.send_with(request?, options).await?)
+        let response = self.send_with(request?, options).await?;
+        if response.status.is_success() {
+            decode(response)
+        } else {
+            Err(response.into_typed_error(errors))
+        }
     }
 
     /// Sends the request like [`Transport::send_with`] but returns once the response head has
@@ -1083,6 +1093,23 @@ pub struct WithHeaders<T, H> {
     pub raw_headers: HeaderMap,
 }
 
+/// The decoding of an operation that declares no typed error bodies: [`Error::Api`] carries the
+/// raw body only.
+pub fn untyped(_status: u16, _body: &[u8]) -> Option<std::convert::Infallible> {
+    None
+}
+
+/// A success decoded by `decode`, with its headers: those the spec declares parsed by `parse`.
+pub fn with_headers<T, H>(
+    response: Response,
+    decode: fn(Response) -> Result<T, Error>,
+    parse: fn(&HeaderMap) -> H,
+) -> Result<WithHeaders<T, H>, Error> {
+    let raw_headers = response.headers.clone();
+    let headers = parse(&raw_headers);
+    Ok(WithHeaders { value: decode(response)?, headers, raw_headers })
+}
+
 /// A response header parsed as `T` (`None` when absent or unparsable).
 pub fn header_as<T: std::str::FromStr>(headers: &HeaderMap, name: &str) -> Option<T> {
     headers.get(name)?.to_str().ok()?.trim().parse().ok()
@@ -1387,6 +1414,11 @@ impl Response {
     /// The body as text (invalid UTF-8 is replaced, never an error).
     pub fn text(self) -> Result<String, Error> {
         Ok(String::from_utf8_lossy(&self.body).into_owned())
+    }
+
+    /// The body as bytes.
+    pub fn bytes(self) -> Result<Bytes, Error> {
+        Ok(self.body)
     }
 
     /// Discards the body.
@@ -1719,6 +1751,74 @@ pub fn keep<T, E>(
 pub fn first_missing(required: &[(&'static str, bool)]) -> &'static str {
     required.iter().find(|(_, present)| !present).map_or("", |(name, _)| name)
 }
+
+/// `Deserialize` for an object type, as the derive would do it: properties by wire name,
+/// unknown ones ignored (or kept in the `extra` map), absent ones `None`, [`Nullable::Absent`]
+/// or the spec's default (`defaulted`, with the function giving it); an absent `required` one is
+/// serde's "missing field" error.
+///
+/// A macro so the generated types stay short to read and to generate; what it expands to is
+/// smaller for rustc than the derive: no field-name enum, visitors or sequence form, and one
+/// early return for all required properties (see [`set`]).
+#[allow(unused_macros)] // in a crate without object types
+macro_rules! object_deserialize {
+    (@unknown $map:ident $key:ident) => {
+        $map.next_value::<serde::de::IgnoredAny>().map(|_| ())
+    };
+    (@unknown $map:ident $key:ident $extra:ident) => {
+        $crate::runtime::keep(&mut $extra, $key, $map.next_value())
+    };
+    (
+        $name:ident {
+            $(required { $($required:ident: $required_wire:literal),* $(,)? })?
+            $(optional { $($optional:ident: $optional_wire:literal),* $(,)? })?
+            $(defaulted { $($defaulted:ident: $defaulted_wire:literal = $default:path),* $(,)? })?
+            $(extra { $extra:ident })?
+        }
+    ) => {
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+                struct __Visitor;
+                impl<'de> serde::de::Visitor<'de> for __Visitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(concat!("struct ", stringify!($name)))
+                    }
+                    fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut map: __A) -> Result<$name, __A::Error> {
+                        $($(let mut $required = None;)*)?
+                        $($(let mut $optional = None;)*)?
+                        $($(let mut $defaulted = None;)*)?
+                        $(let mut $extra = std::collections::BTreeMap::new();)?
+                        while let Some(key) = map.next_key::<$crate::runtime::FieldName<'de>>()? {
+                            let read = match key.as_str() {
+                                $($($required_wire => $crate::runtime::set(&mut $required, &mut map),)*)?
+                                $($($optional_wire => $crate::runtime::set(&mut $optional, &mut map),)*)?
+                                $($($defaulted_wire => $crate::runtime::set(&mut $defaulted, &mut map),)*)?
+                                _ => $crate::runtime::object_deserialize!(@unknown map key $($extra)?),
+                            };
+                            read?;
+                        }
+                        $(
+                            let missing = $crate::runtime::first_missing(&[$(($required_wire, $required.is_some())),*]);
+                            let ($(Some($required),)*) = ($($required,)*) else {
+                                return Err(serde::de::Error::missing_field(missing));
+                            };
+                        )?
+                        Ok($name {
+                            $($($required,)*)?
+                            $($($optional: $optional.unwrap_or_default(),)*)?
+                            $($($defaulted: $defaulted.unwrap_or_else($default),)*)?
+                            $($extra,)?
+                        })
+                    }
+                }
+                deserializer.deserialize_map(__Visitor)
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use object_deserialize;
 
 /// Buffers one JSON value, for `oneOf` types that inspect it before choosing a variant.
 pub fn buffer<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<serde_json::Value, D::Error> {

@@ -212,7 +212,7 @@ fn prelude(api: &Api, features: &TagFeatures) -> TokenStream {
     } else {
         quote!()
     };
-    let uses_request = if api.operations.is_empty() { quote!() } else { quote!(Method, Request,) };
+    let uses_request = if api.operations.is_empty() { quote!() } else { quote!(Method, Request, Response,) };
     let uses_scheme_kind =
         if api.security_schemes.is_empty() { quote!() } else { quote!(SchemeKind, SecurityScheme, Secret,) };
     quote! {
@@ -602,7 +602,11 @@ fn operation(op: &Operation, api: &Api, shared: &SharedErrors<'_>) -> Emitted {
         None => quote!(response.into_error()),
     };
 
-    let returns = returns(op, &type_prefix, &into_error, &mut items);
+    let errors = match &error_type {
+        Some(error) => quote!(#error::decode),
+        None => quote!(runtime::untyped),
+    };
+    let returns = returns(op, &type_prefix, &mut items);
     let send = quote! {
         let request = Self::#request_fn(#(#arg_names),*)?;
     };
@@ -610,7 +614,7 @@ fn operation(op: &Operation, api: &Api, shared: &SharedErrors<'_>) -> Emitted {
     // Plain functions returning the runtime's one `call` future; only event streams need their own.
     let call = |decode: TokenStream| {
         quote! {
-            self.transport.call(Self::#request_fn(#(#arg_names),*), &self.options, |response| { #decode })
+            self.transport.call(Self::#request_fn(#(#arg_names),*), &self.options, #decode, #errors)
         }
     };
     // No `+ Send` here: it is true (auto traits leak through `impl Trait`, so callers may spawn
@@ -619,7 +623,7 @@ fn operation(op: &Operation, api: &Api, shared: &SharedErrors<'_>) -> Emitted {
     let future = |output: TokenStream| quote!(impl std::future::Future<Output = Result<#output, Error>> + 'a);
     let decode = match &returns {
         Returns::Single(_, decode) => Some(decode.clone()),
-        Returns::Variants(enum_name) => Some(quote!(#enum_name::decode(response, |response| #into_error))),
+        Returns::Variants(enum_name) => Some(quote!(#enum_name::decode)),
         Returns::Events(_) => None,
     };
     let ret_ty = match &returns {
@@ -690,12 +694,7 @@ fn operation(op: &Operation, api: &Api, shared: &SharedErrors<'_>) -> Emitted {
             " Like [`Client::{}`], also returning the response headers the spec declares, typed.",
             op.name.trim_start_matches("r#")
         );
-        let body = call(quote! {
-            let raw_headers = response.headers.clone();
-            let headers = #headers_type::parse(&raw_headers);
-            let value = { #decode }?;
-            Ok(runtime::WithHeaders { value, headers, raw_headers })
-        });
+        let body = call(quote!(|response| runtime::with_headers(response, #decode, #headers_type::parse)));
         let output = future(quote!(runtime::WithHeaders<#ret_ty, #headers_type>));
         methods.push(quote! {
             #[doc = #with_doc]
@@ -759,16 +758,17 @@ fn body_type(kind: &BodyKind) -> TokenStream {
     }
 }
 
+/// The function decoding a body of `kind`.
 fn body_decode(kind: &BodyKind) -> TokenStream {
     match kind {
-        BodyKind::Json(_) => quote!(response.json()),
-        BodyKind::Text => quote!(response.text()),
-        BodyKind::Binary => quote!(Ok(response.body)),
+        BodyKind::Json(_) => quote!(Response::json),
+        BodyKind::Text => quote!(Response::text),
+        BodyKind::Binary => quote!(Response::bytes),
     }
 }
 
 /// How the success of `op` is returned; pushes the enum of several 2xx bodies into `items`.
-fn returns(op: &Operation, type_prefix: &str, into_error: &TokenStream, items: &mut Vec<TokenStream>) -> Returns {
+fn returns(op: &Operation, type_prefix: &str, items: &mut Vec<TokenStream>) -> Returns {
     let successes = op.successes();
     if let Some(events) = successes.iter().find(|r| r.is_event_stream()) {
         let item = match &events.body {
@@ -778,7 +778,7 @@ fn returns(op: &Operation, type_prefix: &str, into_error: &TokenStream, items: &
         return Returns::Events(item);
     }
     if op.distinct_success_bodies().len() < 2 {
-        let (ty, decode) = success(&op.success, into_error);
+        let (ty, decode) = success(&op.success);
         return Returns::Single(ty, decode);
     }
     let enum_name = format_ident!("{type_prefix}Success");
@@ -801,7 +801,7 @@ fn returns(op: &Operation, type_prefix: &str, into_error: &TokenStream, items: &
                 let ty = body_type(kind);
                 let decode = body_decode(kind);
                 variants.push(quote!(#[doc = #doc] #variant(#ty),));
-                quote!(#pattern => #decode.map(Self::#variant),)
+                quote!(#pattern => #decode(response).map(Self::#variant),)
             }
             None => {
                 variants.push(quote!(#[doc = #doc] #variant,));
@@ -827,15 +827,14 @@ fn returns(op: &Operation, type_prefix: &str, into_error: &TokenStream, items: &
         }
 
         impl #enum_name {
-            fn decode(response: runtime::Response, error: impl FnOnce(runtime::Response) -> Error) -> Result<Self, Error> {
+            fn decode(response: Response) -> Result<Self, Error> {
                 match response.status.as_u16() {
                     #(#arms)*
-                    _ => Err(error(response)),
+                    _ => Err(response.into_error()),
                 }
             }
         }
     });
-    let _ = into_error;
     Returns::Variants(enum_name)
 }
 
@@ -1356,19 +1355,15 @@ fn body_arg(kind: &BodyKind, media_type: &str) -> (TokenStream, TokenStream) {
     }
 }
 
-fn success(success: &Success, into_error: &TokenStream) -> (TokenStream, TokenStream) {
+/// The type of a success and the function decoding it (only 2xx responses reach it).
+fn success(success: &Success) -> (TokenStream, TokenStream) {
     let Success::Body { kind, empty_statuses, .. } = success else {
-        return (
-            quote!(()),
-            quote! {
-                if response.status.is_success() { response.empty() } else { Err(#into_error) }
-            },
-        );
+        return (quote!(()), quote!(Response::empty));
     };
     let ty = body_type(kind);
     let decode = body_decode(kind);
     if empty_statuses.is_empty() {
-        return (ty, quote! { if response.status.is_success() { #decode } else { Err(#into_error) } });
+        return (ty, decode);
     }
     let codes = empty_statuses.iter().filter_map(|s| match s {
         StatusMatch::Code(code) => Some(quote!(#code)),
@@ -1377,10 +1372,9 @@ fn success(success: &Success, into_error: &TokenStream) -> (TokenStream, TokenSt
     (
         quote!(Option<#ty>),
         quote! {
-            match response.status.as_u16() {
+            |response| match response.status.as_u16() {
                 #(#codes)|* => Ok(None),
-                200..=299 => #decode.map(Some),
-                _ => Err(#into_error),
+                _ => #decode(response).map(Some),
             }
         },
     )

@@ -485,9 +485,8 @@ fn serde_field(
     quote! { #doc #serde pub #name: #ty, }
 }
 
-/// `Deserialize` for an object type, written out (its generics are `__`-prefixed, so a spec type named
-/// `A` or `Visitor` cannot shadow them): a derive also expands a field-name enum with
-/// three visitors and a sequence form, and object types are most of a large spec's code.
+/// `Deserialize` for an object type: the runtime's `object_deserialize!` with the properties
+/// grouped by what an absent one becomes (none but the extras map written out).
 ///
 /// As the derive would: properties by wire name, unknown ones ignored (or kept in `extra`),
 /// absent ones their default: `None`, [`Nullable::Absent`], or the spec's default where
@@ -500,76 +499,54 @@ fn struct_deserialize(
     applied_defaults: &[Option<proc_macro2::Ident>],
     extra: Option<&proc_macro2::Ident>,
 ) -> TokenStream {
-    let locals: Vec<proc_macro2::Ident> = (0..fields.len()).map(|i| quote::format_ident!("f{i}")).collect();
-    let types = fields.iter().map(|field| field_type(field, true));
-    let arms = fields.iter().zip(&locals).map(|(field, local)| {
-        let wire = &field.wire_name;
-        quote!(#wire => set(&mut #local, &mut map),)
-    });
-    let unknown = match extra {
-        Some(_) => quote!(_ => crate::runtime::keep(&mut extra, key, map.next_value()),),
-        None => quote!(_ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),),
+    if fields.is_empty() {
+        return extras_only_deserialize(name, extra);
+    }
+    let (mut required, mut optional, mut defaulted) = (Vec::new(), Vec::new(), Vec::new());
+    for (field, applied) in fields.iter().zip(applied_defaults) {
+        let (rust, wire) = (ident(&field.name), &field.wire_name);
+        match applied {
+            Some(function) => defaulted.push(quote!(#rust: #wire = #function)),
+            None if field.required && !matches!(field.ty, TypeRef::Nullable(_)) => required.push(quote!(#rust: #wire)),
+            None => optional.push(quote!(#rust: #wire)),
+        }
+    }
+    let group = |label: &str, entries: Vec<TokenStream>| {
+        let label = proc_macro2::Ident::new(label, proc_macro2::Span::call_site());
+        (!entries.is_empty()).then(|| quote!(#label { #(#entries,)* }))
     };
-    let extra_local = extra.map(|_| quote!(let mut extra = std::collections::BTreeMap::new();));
-    let read = if fields.is_empty() {
-        match extra {
-            Some(_) => quote! {
+    let groups = [group("required", required), group("optional", optional), group("defaulted", defaulted)];
+    let extra = extra.map(|extra| quote!(extra { #extra }));
+    quote! {
+        crate::runtime::object_deserialize! {
+            #name { #(#groups)* #extra }
+        }
+    }
+}
+
+/// `Deserialize` for an object type that declares no properties: an empty struct, or only its
+/// map of extras.
+fn extras_only_deserialize(name: &proc_macro2::Ident, extra: Option<&proc_macro2::Ident>) -> TokenStream {
+    let (local, read, field) = match extra {
+        Some(extra) => (
+            quote!(let mut extra = std::collections::BTreeMap::new();),
+            quote! {
                 while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
                     extra.insert(key.into_string(), map.next_value()?);
                 }
             },
-            None => quote! {
+            quote!(#extra: extra),
+        ),
+        None => (
+            quote!(),
+            quote! {
                 while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
                     map.next_value::<serde::de::IgnoredAny>()?;
                 }
             },
-        }
-    } else {
-        quote! {
-            use crate::runtime::set;
-            while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                let read = match key.as_str() {
-                    #(#arms)*
-                    #unknown
-                };
-                read?;
-            }
-        }
+            quote!(),
+        ),
     };
-    // Required properties are taken out in one pattern, with one early return when any is absent.
-    let required: Vec<(&Field, &proc_macro2::Ident)> = fields
-        .iter()
-        .zip(&locals)
-        .zip(applied_defaults)
-        .filter(|((field, _), applied)| {
-            applied.is_none() && field.required && !matches!(field.ty, TypeRef::Nullable(_))
-        })
-        .map(|((field, local), _)| (field, local))
-        .collect();
-    let take_required = (!required.is_empty()).then(|| {
-        let checks = required.iter().map(|(field, local)| {
-            let wire = &field.wire_name;
-            quote!((#wire, #local.is_some()))
-        });
-        let locals = required.iter().map(|(_, local)| local);
-        let patterns = required.iter().map(|(_, local)| quote!(Some(#local)));
-        quote! {
-            let missing = crate::runtime::first_missing(&[#(#checks),*]);
-            let (#(#patterns,)*) = (#(#locals,)*) else {
-                return Err(serde::de::Error::missing_field(missing));
-            };
-        }
-    });
-    let finish = fields.iter().zip(&locals).zip(applied_defaults).map(|((field, local), applied)| {
-        let rust_name = ident(&field.name);
-        let value = match applied {
-            Some(function) => quote!(#local.unwrap_or_else(#function)),
-            None if required.iter().any(|(_, l)| *l == local) => quote!(#local),
-            None => quote!(#local.unwrap_or_default()),
-        };
-        quote!(#rust_name: #value,)
-    });
-    let extra_field = extra.map(|extra| quote!(#extra: extra,));
     let expecting = format!("struct {name}");
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
@@ -581,11 +558,9 @@ fn struct_deserialize(
                         f.write_str(#expecting)
                     }
                     fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut map: __A) -> Result<#name, __A::Error> {
-                        #(let mut #locals: Option<#types> = None;)*
-                        #extra_local
+                        #local
                         #read
-                        #take_required
-                        Ok(#name { #(#finish)* #extra_field })
+                        Ok(#name { #field })
                     }
                 }
                 deserializer.deserialize_map(__Visitor)

@@ -55,38 +55,12 @@ pub struct ListForcedResponse {
     pub continuation: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for ListForcedResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ListForcedResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ListForcedResponse")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<ListForcedResponse, __A::Error> {
-                let mut f0: Option<Option<Vec<Item>>> = None;
-                let mut f1: Option<Option<String>> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "things" => set(&mut f0, &mut map),
-                        "continuation" => set(&mut f1, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                Ok(ListForcedResponse {
-                    things: f0.unwrap_or_default(),
-                    continuation: f1.unwrap_or_default(),
-                })
-            }
+crate::runtime::object_deserialize! {
+    ListForcedResponse {
+        optional {
+            things: "things",
+            continuation: "continuation",
         }
-        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -104,38 +78,12 @@ pub struct Filter {
     pub owner: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for Filter {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Filter;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Filter")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Filter, __A::Error> {
-                let mut f0: Option<Option<String>> = None;
-                let mut f1: Option<Option<String>> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "status" => set(&mut f0, &mut map),
-                        "owner" => set(&mut f1, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                Ok(Filter {
-                    status: f0.unwrap_or_default(),
-                    owner: f1.unwrap_or_default(),
-                })
-            }
+crate::runtime::object_deserialize! {
+    Filter {
+        optional {
+            status: "status",
+            owner: "owner",
         }
-        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -147,38 +95,12 @@ pub struct Point {
     pub y: Option<i64>,
 }
 
-impl<'de> serde::Deserialize<'de> for Point {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Point;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Point")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Point, __A::Error> {
-                let mut f0: Option<Option<i64>> = None;
-                let mut f1: Option<Option<i64>> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "x" => set(&mut f0, &mut map),
-                        "y" => set(&mut f1, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                Ok(Point {
-                    x: f0.unwrap_or_default(),
-                    y: f1.unwrap_or_default(),
-                })
-            }
+crate::runtime::object_deserialize! {
+    Point {
+        optional {
+            x: "x",
+            y: "y",
         }
-        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -190,42 +112,14 @@ pub struct Item {
     pub name: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for Item {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Item;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Item")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Item, __A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<Option<String>> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "id" => set(&mut f0, &mut map),
-                        "name" => set(&mut f1, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                let missing = crate::runtime::first_missing(&[("id", f0.is_some())]);
-                let (Some(f0),) = (f0,) else {
-                    return Err(serde::de::Error::missing_field(missing));
-                };
-                Ok(Item {
-                    id: f0,
-                    name: f1.unwrap_or_default(),
-                })
-            }
+crate::runtime::object_deserialize! {
+    Item {
+        required {
+            id: "id",
         }
-        deserializer.deserialize_map(__Visitor)
+        optional {
+            name: "name",
+        }
     }
 }
 
@@ -256,38 +150,12 @@ pub struct ItemPage {
     pub next_cursor: crate::runtime::Nullable<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for ItemPage {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ItemPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ItemPage")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<ItemPage, __A::Error> {
-                let mut f0: Option<Option<Vec<Item>>> = None;
-                let mut f1: Option<crate::runtime::Nullable<String>> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "data" => set(&mut f0, &mut map),
-                        "next_cursor" => set(&mut f1, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                Ok(ItemPage {
-                    data: f0.unwrap_or_default(),
-                    next_cursor: f1.unwrap_or_default(),
-                })
-            }
+crate::runtime::object_deserialize! {
+    ItemPage {
+        optional {
+            data: "data",
+            next_cursor: "next_cursor",
         }
-        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -298,35 +166,11 @@ pub struct ItemList {
     pub items: Option<Vec<Item>>,
 }
 
-impl<'de> serde::Deserialize<'de> for ItemList {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ItemList;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ItemList")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<ItemList, __A::Error> {
-                let mut f0: Option<Option<Vec<Item>>> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "items" => set(&mut f0, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                Ok(ItemList {
-                    items: f0.unwrap_or_default(),
-                })
-            }
+crate::runtime::object_deserialize! {
+    ItemList {
+        optional {
+            items: "items",
         }
-        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -336,37 +180,11 @@ pub struct Job {
     pub job_id: String,
 }
 
-impl<'de> serde::Deserialize<'de> for Job {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Job;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Job")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Job, __A::Error> {
-                let mut f0: Option<String> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "job_id" => set(&mut f0, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                let missing = crate::runtime::first_missing(&[("job_id", f0.is_some())]);
-                let (Some(f0),) = (f0,) else {
-                    return Err(serde::de::Error::missing_field(missing));
-                };
-                Ok(Job { job_id: f0 })
-            }
+crate::runtime::object_deserialize! {
+    Job {
+        required {
+            job_id: "job_id",
         }
-        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -381,41 +199,13 @@ pub struct Problem {
     pub status: Option<i64>,
 }
 
-impl<'de> serde::Deserialize<'de> for Problem {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Problem;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Problem")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Problem, __A::Error> {
-                let mut f0: Option<Option<String>> = None;
-                let mut f1: Option<Option<String>> = None;
-                let mut f2: Option<Option<i64>> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "type" => set(&mut f0, &mut map),
-                        "title" => set(&mut f1, &mut map),
-                        "status" => set(&mut f2, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                Ok(Problem {
-                    r#type: f0.unwrap_or_default(),
-                    title: f1.unwrap_or_default(),
-                    status: f2.unwrap_or_default(),
-                })
-            }
+crate::runtime::object_deserialize! {
+    Problem {
+        optional {
+            r#type: "type",
+            title: "title",
+            status: "status",
         }
-        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -425,39 +215,11 @@ pub struct ErrorBody {
     pub message: String,
 }
 
-impl<'de> serde::Deserialize<'de> for ErrorBody {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ErrorBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ErrorBody")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<ErrorBody, __A::Error> {
-                let mut f0: Option<String> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "message" => set(&mut f0, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                let missing = crate::runtime::first_missing(
-                    &[("message", f0.is_some())],
-                );
-                let (Some(f0),) = (f0,) else {
-                    return Err(serde::de::Error::missing_field(missing));
-                };
-                Ok(ErrorBody { message: f0 })
-            }
+crate::runtime::object_deserialize! {
+    ErrorBody {
+        required {
+            message: "message",
         }
-        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -467,36 +229,10 @@ pub struct Tick {
     pub n: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for Tick {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Tick;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Tick")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Tick, __A::Error> {
-                let mut f0: Option<i64> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "n" => set(&mut f0, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                let missing = crate::runtime::first_missing(&[("n", f0.is_some())]);
-                let (Some(f0),) = (f0,) else {
-                    return Err(serde::de::Error::missing_field(missing));
-                };
-                Ok(Tick { n: f0 })
-            }
+crate::runtime::object_deserialize! {
+    Tick {
+        required {
+            n: "n",
         }
-        deserializer.deserialize_map(__Visitor)
     }
 }

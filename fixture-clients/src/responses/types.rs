@@ -7,34 +7,10 @@ pub struct GetItemResponse200 {
     pub id: Option<i64>,
 }
 
-impl<'de> serde::Deserialize<'de> for GetItemResponse200 {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GetItemResponse200;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetItemResponse200")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<GetItemResponse200, __A::Error> {
-                let mut f0: Option<Option<i64>> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "id" => set(&mut f0, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                Ok(GetItemResponse200 {
-                    id: f0.unwrap_or_default(),
-                })
-            }
+crate::runtime::object_deserialize! {
+    GetItemResponse200 {
+        optional {
+            id: "id",
         }
-        deserializer.deserialize_map(__Visitor)
     }
 }

@@ -56,35 +56,11 @@ pub struct SettingsLimits {
     pub max: Option<i64>,
 }
 
-impl<'de> serde::Deserialize<'de> for SettingsLimits {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SettingsLimits;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SettingsLimits")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<SettingsLimits, __A::Error> {
-                let mut f0: Option<Option<i64>> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "max" => set(&mut f0, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                Ok(SettingsLimits {
-                    max: f0.unwrap_or_default(),
-                })
-            }
+crate::runtime::object_deserialize! {
+    SettingsLimits {
+        optional {
+            max: "max",
         }
-        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -135,72 +111,26 @@ pub struct Settings {
     pub started: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-impl<'de> serde::Deserialize<'de> for Settings {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Settings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Settings")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Settings, __A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<Option<String>> = None;
-                let mut f2: Option<Option<i32>> = None;
-                let mut f3: Option<Option<f64>> = None;
-                let mut f4: Option<Option<bool>> = None;
-                let mut f5: Option<Option<SettingsMode>> = None;
-                let mut f6: Option<Option<Level>> = None;
-                let mut f7: Option<Option<Vec<String>>> = None;
-                let mut f8: Option<Option<Vec<i64>>> = None;
-                let mut f9: Option<crate::runtime::Nullable<String>> = None;
-                let mut f10: Option<Option<SettingsLimits>> = None;
-                let mut f11: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "id" => set(&mut f0, &mut map),
-                        "name" => set(&mut f1, &mut map),
-                        "retries" => set(&mut f2, &mut map),
-                        "timeout" => set(&mut f3, &mut map),
-                        "verbose" => set(&mut f4, &mut map),
-                        "mode" => set(&mut f5, &mut map),
-                        "level" => set(&mut f6, &mut map),
-                        "labels" => set(&mut f7, &mut map),
-                        "empty" => set(&mut f8, &mut map),
-                        "note" => set(&mut f9, &mut map),
-                        "limits" => set(&mut f10, &mut map),
-                        "started" => set(&mut f11, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                let missing = crate::runtime::first_missing(&[("id", f0.is_some())]);
-                let (Some(f0),) = (f0,) else {
-                    return Err(serde::de::Error::missing_field(missing));
-                };
-                Ok(Settings {
-                    id: f0,
-                    name: f1.unwrap_or_else(default_settings_name),
-                    retries: f2.unwrap_or_else(default_settings_retries),
-                    timeout: f3.unwrap_or_else(default_settings_timeout),
-                    verbose: f4.unwrap_or_else(default_settings_verbose),
-                    mode: f5.unwrap_or_else(default_settings_mode),
-                    level: f6.unwrap_or_else(default_settings_level),
-                    labels: f7.unwrap_or_else(default_settings_labels),
-                    empty: f8.unwrap_or_else(default_settings_empty),
-                    note: f9.unwrap_or_else(default_settings_note),
-                    limits: f10.unwrap_or_default(),
-                    started: f11.unwrap_or_default(),
-                })
-            }
+crate::runtime::object_deserialize! {
+    Settings {
+        required {
+            id: "id",
         }
-        deserializer.deserialize_map(__Visitor)
+        optional {
+            limits: "limits",
+            started: "started",
+        }
+        defaulted {
+            name: "name" = default_settings_name,
+            retries: "retries" = default_settings_retries,
+            timeout: "timeout" = default_settings_timeout,
+            verbose: "verbose" = default_settings_verbose,
+            mode: "mode" = default_settings_mode,
+            level: "level" = default_settings_level,
+            labels: "labels" = default_settings_labels,
+            empty: "empty" = default_settings_empty,
+            note: "note" = default_settings_note,
+        }
     }
 }
 

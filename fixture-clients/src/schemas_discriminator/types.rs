@@ -7,41 +7,12 @@ pub struct Dog {
     pub barks: bool,
 }
 
-impl<'de> serde::Deserialize<'de> for Dog {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Dog;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Dog")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Dog, __A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<bool> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "petType" => set(&mut f0, &mut map),
-                        "barks" => set(&mut f1, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                let missing = crate::runtime::first_missing(
-                    &[("petType", f0.is_some()), ("barks", f1.is_some())],
-                );
-                let (Some(f0), Some(f1)) = (f0, f1) else {
-                    return Err(serde::de::Error::missing_field(missing));
-                };
-                Ok(Dog { pet_type: f0, barks: f1 })
-            }
+crate::runtime::object_deserialize! {
+    Dog {
+        required {
+            pet_type: "petType",
+            barks: "barks",
         }
-        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -53,44 +24,14 @@ pub struct Cat {
     pub lives: Option<i64>,
 }
 
-impl<'de> serde::Deserialize<'de> for Cat {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Cat;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Cat")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Cat, __A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<Option<i64>> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "petType" => set(&mut f0, &mut map),
-                        "lives" => set(&mut f1, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                let missing = crate::runtime::first_missing(
-                    &[("petType", f0.is_some())],
-                );
-                let (Some(f0),) = (f0,) else {
-                    return Err(serde::de::Error::missing_field(missing));
-                };
-                Ok(Cat {
-                    pet_type: f0,
-                    lives: f1.unwrap_or_default(),
-                })
-            }
+crate::runtime::object_deserialize! {
+    Cat {
+        required {
+            pet_type: "petType",
         }
-        deserializer.deserialize_map(__Visitor)
+        optional {
+            lives: "lives",
+        }
     }
 }
 
@@ -101,35 +42,11 @@ pub struct Lizard {
     pub scales: Option<i64>,
 }
 
-impl<'de> serde::Deserialize<'de> for Lizard {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Lizard;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Lizard")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Lizard, __A::Error> {
-                let mut f0: Option<Option<i64>> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "scales" => set(&mut f0, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                Ok(Lizard {
-                    scales: f0.unwrap_or_default(),
-                })
-            }
+crate::runtime::object_deserialize! {
+    Lizard {
+        optional {
+            scales: "scales",
         }
-        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -262,37 +179,11 @@ pub struct Circle {
     pub radius: f64,
 }
 
-impl<'de> serde::Deserialize<'de> for Circle {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Circle;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Circle")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Circle, __A::Error> {
-                let mut f0: Option<f64> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "radius" => set(&mut f0, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                let missing = crate::runtime::first_missing(&[("radius", f0.is_some())]);
-                let (Some(f0),) = (f0,) else {
-                    return Err(serde::de::Error::missing_field(missing));
-                };
-                Ok(Circle { radius: f0 })
-            }
+crate::runtime::object_deserialize! {
+    Circle {
+        required {
+            radius: "radius",
         }
-        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -301,37 +192,11 @@ pub struct Square {
     pub side: f64,
 }
 
-impl<'de> serde::Deserialize<'de> for Square {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Square;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Square")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Square, __A::Error> {
-                let mut f0: Option<f64> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "side" => set(&mut f0, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                let missing = crate::runtime::first_missing(&[("side", f0.is_some())]);
-                let (Some(f0),) = (f0,) else {
-                    return Err(serde::de::Error::missing_field(missing));
-                };
-                Ok(Square { side: f0 })
-            }
+crate::runtime::object_deserialize! {
+    Square {
+        required {
+            side: "side",
         }
-        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -368,44 +233,14 @@ pub struct Owner {
     pub id: Option<IdOrName>,
 }
 
-impl<'de> serde::Deserialize<'de> for Owner {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Owner;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Owner")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Owner, __A::Error> {
-                let mut f0: Option<Pet> = None;
-                let mut f1: Option<Option<Vec<Shape>>> = None;
-                let mut f2: Option<Option<IdOrName>> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "pet" => set(&mut f0, &mut map),
-                        "shapes" => set(&mut f1, &mut map),
-                        "id" => set(&mut f2, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                let missing = crate::runtime::first_missing(&[("pet", f0.is_some())]);
-                let (Some(f0),) = (f0,) else {
-                    return Err(serde::de::Error::missing_field(missing));
-                };
-                Ok(Owner {
-                    pet: f0,
-                    shapes: f1.unwrap_or_default(),
-                    id: f2.unwrap_or_default(),
-                })
-            }
+crate::runtime::object_deserialize! {
+    Owner {
+        required {
+            pet: "pet",
         }
-        deserializer.deserialize_map(__Visitor)
+        optional {
+            shapes: "shapes",
+            id: "id",
+        }
     }
 }

@@ -355,58 +355,18 @@ pub struct Task {
     pub shade: crate::runtime::Nullable<TaskShade>,
 }
 
-impl<'de> serde::Deserialize<'de> for Task {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Task;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Task")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Task, __A::Error> {
-                let mut f0: Option<Priority> = None;
-                let mut f1: Option<crate::runtime::Nullable<Colour>> = None;
-                let mut f2: Option<Option<Kind>> = None;
-                let mut f3: Option<Option<Version>> = None;
-                let mut f4: Option<Option<Awkward>> = None;
-                let mut f5: Option<Option<TaskLevel>> = None;
-                let mut f6: Option<crate::runtime::Nullable<TaskShade>> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "priority" => set(&mut f0, &mut map),
-                        "colour" => set(&mut f1, &mut map),
-                        "kind" => set(&mut f2, &mut map),
-                        "version" => set(&mut f3, &mut map),
-                        "awkward" => set(&mut f4, &mut map),
-                        "level" => set(&mut f5, &mut map),
-                        "shade" => set(&mut f6, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                let missing = crate::runtime::first_missing(
-                    &[("priority", f0.is_some())],
-                );
-                let (Some(f0),) = (f0,) else {
-                    return Err(serde::de::Error::missing_field(missing));
-                };
-                Ok(Task {
-                    priority: f0,
-                    colour: f1.unwrap_or_default(),
-                    kind: f2.unwrap_or_default(),
-                    version: f3.unwrap_or_default(),
-                    awkward: f4.unwrap_or_default(),
-                    level: f5.unwrap_or_default(),
-                    shade: f6.unwrap_or_default(),
-                })
-            }
+crate::runtime::object_deserialize! {
+    Task {
+        required {
+            priority: "priority",
         }
-        deserializer.deserialize_map(__Visitor)
+        optional {
+            colour: "colour",
+            kind: "kind",
+            version: "version",
+            awkward: "awkward",
+            level: "level",
+            shade: "shade",
+        }
     }
 }

@@ -40,81 +40,27 @@ pub struct Upload {
     pub tags: Option<Vec<String>>,
 }
 
-impl<'de> serde::Deserialize<'de> for Upload {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Upload;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Upload")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Upload, __A::Error> {
-                let mut f0: Option<uuid::Uuid> = None;
-                let mut f1: Option<crate::runtime::Nullable<uuid::Uuid>> = None;
-                let mut f2: Option<Option<Vec<uuid::Uuid>>> = None;
-                let mut f3: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut f4: Option<Option<chrono::NaiveDate>> = None;
-                let mut f5: Option<Option<String>> = None;
-                let mut f6: Option<Option<String>> = None;
-                let mut f7: Option<Option<String>> = None;
-                let mut f8: Option<Option<String>> = None;
-                let mut f9: Option<Option<String>> = None;
-                let mut f10: Option<Option<i64>> = None;
-                let mut f11: Option<Option<i32>> = None;
-                let mut f12: Option<Option<f32>> = None;
-                let mut f13: Option<Option<f64>> = None;
-                let mut f14: Option<Option<Vec<String>>> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "id" => set(&mut f0, &mut map),
-                        "parent" => set(&mut f1, &mut map),
-                        "owners" => set(&mut f2, &mut map),
-                        "created" => set(&mut f3, &mut map),
-                        "day" => set(&mut f4, &mut map),
-                        "checksum" => set(&mut f5, &mut map),
-                        "content" => set(&mut f6, &mut map),
-                        "homepage" => set(&mut f7, &mut map),
-                        "contact" => set(&mut f8, &mut map),
-                        "password" => set(&mut f9, &mut map),
-                        "size" => set(&mut f10, &mut map),
-                        "parts" => set(&mut f11, &mut map),
-                        "ratio" => set(&mut f12, &mut map),
-                        "score" => set(&mut f13, &mut map),
-                        "tags" => set(&mut f14, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                let missing = crate::runtime::first_missing(&[("id", f0.is_some())]);
-                let (Some(f0),) = (f0,) else {
-                    return Err(serde::de::Error::missing_field(missing));
-                };
-                Ok(Upload {
-                    id: f0,
-                    parent: f1.unwrap_or_default(),
-                    owners: f2.unwrap_or_default(),
-                    created: f3.unwrap_or_default(),
-                    day: f4.unwrap_or_default(),
-                    checksum: f5.unwrap_or_default(),
-                    content: f6.unwrap_or_default(),
-                    homepage: f7.unwrap_or_default(),
-                    contact: f8.unwrap_or_default(),
-                    password: f9.unwrap_or_default(),
-                    size: f10.unwrap_or_default(),
-                    parts: f11.unwrap_or_default(),
-                    ratio: f12.unwrap_or_default(),
-                    score: f13.unwrap_or_default(),
-                    tags: f14.unwrap_or_default(),
-                })
-            }
+crate::runtime::object_deserialize! {
+    Upload {
+        required {
+            id: "id",
         }
-        deserializer.deserialize_map(__Visitor)
+        optional {
+            parent: "parent",
+            owners: "owners",
+            created: "created",
+            day: "day",
+            checksum: "checksum",
+            content: "content",
+            homepage: "homepage",
+            contact: "contact",
+            password: "password",
+            size: "size",
+            parts: "parts",
+            ratio: "ratio",
+            score: "score",
+            tags: "tags",
+        }
     }
 }
 

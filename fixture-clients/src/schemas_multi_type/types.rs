@@ -30,34 +30,10 @@ pub struct Setting {
     pub value: Option<SettingValue>,
 }
 
-impl<'de> serde::Deserialize<'de> for Setting {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Setting;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Setting")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Setting, __A::Error> {
-                let mut f0: Option<Option<SettingValue>> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "value" => set(&mut f0, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                Ok(Setting {
-                    value: f0.unwrap_or_default(),
-                })
-            }
+crate::runtime::object_deserialize! {
+    Setting {
+        optional {
+            value: "value",
         }
-        deserializer.deserialize_map(__Visitor)
     }
 }

@@ -21,57 +21,19 @@ pub struct AccountPatch {
     pub tags: crate::runtime::Nullable<Vec<String>>,
 }
 
-impl<'de> serde::Deserialize<'de> for AccountPatch {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AccountPatch;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AccountPatch")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<AccountPatch, __A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<Option<String>> = None;
-                let mut f2: Option<crate::runtime::Nullable<String>> = None;
-                let mut f3: Option<Option<String>> = None;
-                let mut f4: Option<crate::runtime::Nullable<i32>> = None;
-                let mut f5: Option<crate::runtime::Nullable<Address>> = None;
-                let mut f6: Option<crate::runtime::Nullable<Vec<String>>> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "id" => set(&mut f0, &mut map),
-                        "owner" => set(&mut f1, &mut map),
-                        "name" => set(&mut f2, &mut map),
-                        "nickname" => set(&mut f3, &mut map),
-                        "limit" => set(&mut f4, &mut map),
-                        "address" => set(&mut f5, &mut map),
-                        "tags" => set(&mut f6, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                let missing = crate::runtime::first_missing(&[("id", f0.is_some())]);
-                let (Some(f0),) = (f0,) else {
-                    return Err(serde::de::Error::missing_field(missing));
-                };
-                Ok(AccountPatch {
-                    id: f0,
-                    owner: f1.unwrap_or_default(),
-                    name: f2.unwrap_or_default(),
-                    nickname: f3.unwrap_or_default(),
-                    limit: f4.unwrap_or_default(),
-                    address: f5.unwrap_or_default(),
-                    tags: f6.unwrap_or_default(),
-                })
-            }
+crate::runtime::object_deserialize! {
+    AccountPatch {
+        required {
+            id: "id",
         }
-        deserializer.deserialize_map(__Visitor)
+        optional {
+            owner: "owner",
+            name: "name",
+            nickname: "nickname",
+            limit: "limit",
+            address: "address",
+            tags: "tags",
+        }
     }
 }
 
@@ -82,42 +44,14 @@ pub struct Address {
     pub zip: crate::runtime::Nullable<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for Address {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Address;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Address")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Address, __A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<crate::runtime::Nullable<String>> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "city" => set(&mut f0, &mut map),
-                        "zip" => set(&mut f1, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                let missing = crate::runtime::first_missing(&[("city", f0.is_some())]);
-                let (Some(f0),) = (f0,) else {
-                    return Err(serde::de::Error::missing_field(missing));
-                };
-                Ok(Address {
-                    city: f0,
-                    zip: f1.unwrap_or_default(),
-                })
-            }
+crate::runtime::object_deserialize! {
+    Address {
+        required {
+            city: "city",
         }
-        deserializer.deserialize_map(__Visitor)
+        optional {
+            zip: "zip",
+        }
     }
 }
 
@@ -130,41 +64,14 @@ pub struct Labels {
     pub additional_properties: std::collections::BTreeMap<String, i64>,
 }
 
-impl<'de> serde::Deserialize<'de> for Labels {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Labels;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Labels")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Labels, __A::Error> {
-                let mut f0: Option<String> = None;
-                let mut extra = std::collections::BTreeMap::new();
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "name" => set(&mut f0, &mut map),
-                        _ => crate::runtime::keep(&mut extra, key, map.next_value()),
-                    };
-                    read?;
-                }
-                let missing = crate::runtime::first_missing(&[("name", f0.is_some())]);
-                let (Some(f0),) = (f0,) else {
-                    return Err(serde::de::Error::missing_field(missing));
-                };
-                Ok(Labels {
-                    name: f0,
-                    additional_properties: extra,
-                })
-            }
+crate::runtime::object_deserialize! {
+    Labels {
+        required {
+            name: "name",
         }
-        deserializer.deserialize_map(__Visitor)
+        extra {
+            additional_properties
+        }
     }
 }
 

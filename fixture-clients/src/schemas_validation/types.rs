@@ -74,73 +74,23 @@ pub struct Signup {
     pub contact: Option<SignupContact>,
 }
 
-impl<'de> serde::Deserialize<'de> for Signup {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Signup;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Signup")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Signup, __A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<i64> = None;
-                let mut f2: Option<Option<f64>> = None;
-                let mut f3: Option<Option<f64>> = None;
-                let mut f4: Option<Option<i64>> = None;
-                let mut f5: Option<crate::runtime::Nullable<String>> = None;
-                let mut f6: Option<Option<Vec<String>>> = None;
-                let mut f7: Option<Option<Address>> = None;
-                let mut f8: Option<Option<Vec<Address>>> = None;
-                let mut f9: Option<
-                    Option<std::collections::BTreeMap<String, Address>>,
-                > = None;
-                let mut f10: Option<Option<SignupContact>> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "username" => set(&mut f0, &mut map),
-                        "age" => set(&mut f1, &mut map),
-                        "score" => set(&mut f2, &mut map),
-                        "step" => set(&mut f3, &mut map),
-                        "even" => set(&mut f4, &mut map),
-                        "nickname" => set(&mut f5, &mut map),
-                        "tags" => set(&mut f6, &mut map),
-                        "address" => set(&mut f7, &mut map),
-                        "previous" => set(&mut f8, &mut map),
-                        "byName" => set(&mut f9, &mut map),
-                        "contact" => set(&mut f10, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                let missing = crate::runtime::first_missing(
-                    &[("username", f0.is_some()), ("age", f1.is_some())],
-                );
-                let (Some(f0), Some(f1)) = (f0, f1) else {
-                    return Err(serde::de::Error::missing_field(missing));
-                };
-                Ok(Signup {
-                    username: f0,
-                    age: f1,
-                    score: f2.unwrap_or_default(),
-                    step: f3.unwrap_or_default(),
-                    even: f4.unwrap_or_default(),
-                    nickname: f5.unwrap_or_default(),
-                    tags: f6.unwrap_or_default(),
-                    address: f7.unwrap_or_default(),
-                    previous: f8.unwrap_or_default(),
-                    by_name: f9.unwrap_or_default(),
-                    contact: f10.unwrap_or_default(),
-                })
-            }
+crate::runtime::object_deserialize! {
+    Signup {
+        required {
+            username: "username",
+            age: "age",
         }
-        deserializer.deserialize_map(__Visitor)
+        optional {
+            score: "score",
+            step: "step",
+            even: "even",
+            nickname: "nickname",
+            tags: "tags",
+            address: "address",
+            previous: "previous",
+            by_name: "byName",
+            contact: "contact",
+        }
     }
 }
 
@@ -227,37 +177,11 @@ pub struct Address {
     pub zip: String,
 }
 
-impl<'de> serde::Deserialize<'de> for Address {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Address;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Address")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Address, __A::Error> {
-                let mut f0: Option<String> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "zip" => set(&mut f0, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                let missing = crate::runtime::first_missing(&[("zip", f0.is_some())]);
-                let (Some(f0),) = (f0,) else {
-                    return Err(serde::de::Error::missing_field(missing));
-                };
-                Ok(Address { zip: f0 })
-            }
+crate::runtime::object_deserialize! {
+    Address {
+        required {
+            zip: "zip",
         }
-        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -289,37 +213,11 @@ pub struct Email {
     pub email: String,
 }
 
-impl<'de> serde::Deserialize<'de> for Email {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Email;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Email")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Email, __A::Error> {
-                let mut f0: Option<String> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "email" => set(&mut f0, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                let missing = crate::runtime::first_missing(&[("email", f0.is_some())]);
-                let (Some(f0),) = (f0,) else {
-                    return Err(serde::de::Error::missing_field(missing));
-                };
-                Ok(Email { email: f0 })
-            }
+crate::runtime::object_deserialize! {
+    Email {
+        required {
+            email: "email",
         }
-        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -350,37 +248,11 @@ pub struct Phone {
     pub phone: String,
 }
 
-impl<'de> serde::Deserialize<'de> for Phone {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Phone;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Phone")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Phone, __A::Error> {
-                let mut f0: Option<String> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "phone" => set(&mut f0, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                let missing = crate::runtime::first_missing(&[("phone", f0.is_some())]);
-                let (Some(f0),) = (f0,) else {
-                    return Err(serde::de::Error::missing_field(missing));
-                };
-                Ok(Phone { phone: f0 })
-            }
+crate::runtime::object_deserialize! {
+    Phone {
+        required {
+            phone: "phone",
         }
-        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -392,34 +264,10 @@ pub struct Unconstrained {
     pub a: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for Unconstrained {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Unconstrained;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Unconstrained")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<Unconstrained, __A::Error> {
-                let mut f0: Option<Option<String>> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "a" => set(&mut f0, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                Ok(Unconstrained {
-                    a: f0.unwrap_or_default(),
-                })
-            }
+crate::runtime::object_deserialize! {
+    Unconstrained {
+        optional {
+            a: "a",
         }
-        deserializer.deserialize_map(__Visitor)
     }
 }

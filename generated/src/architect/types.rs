@@ -76,68 +76,20 @@ pub struct PatchV0AccountsByAccountIdResponseLinkedProspectsItem {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-impl<'de> serde::Deserialize<'de>
-for PatchV0AccountsByAccountIdResponseLinkedProspectsItem {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PatchV0AccountsByAccountIdResponseLinkedProspectsItem;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "struct PatchV0AccountsByAccountIdResponseLinkedProspectsItem",
-                )
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<
-                PatchV0AccountsByAccountIdResponseLinkedProspectsItem,
-                __A::Error,
-            > {
-                let mut f0: Option<Option<String>> = None;
-                let mut f1: Option<Option<String>> = None;
-                let mut f2: Option<Option<String>> = None;
-                let mut f3: Option<Option<String>> = None;
-                let mut f4: Option<Option<String>> = None;
-                let mut f5: Option<Option<String>> = None;
-                let mut f6: Option<Option<String>> = None;
-                let mut f7: Option<Option<String>> = None;
-                let mut f8: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut f9: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "prospectId" => set(&mut f0, &mut map),
-                        "tenantId" => set(&mut f1, &mut map),
-                        "name" => set(&mut f2, &mut map),
-                        "email" => set(&mut f3, &mut map),
-                        "domain" => set(&mut f4, &mut map),
-                        "slug" => set(&mut f5, &mut map),
-                        "phoneNumber" => set(&mut f6, &mut map),
-                        "linkedinProfileUrl" => set(&mut f7, &mut map),
-                        "createdAt" => set(&mut f8, &mut map),
-                        "updatedAt" => set(&mut f9, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                Ok(PatchV0AccountsByAccountIdResponseLinkedProspectsItem {
-                    prospect_id: f0.unwrap_or_default(),
-                    tenant_id: f1.unwrap_or_default(),
-                    name: f2.unwrap_or_default(),
-                    email: f3.unwrap_or_default(),
-                    domain: f4.unwrap_or_default(),
-                    slug: f5.unwrap_or_default(),
-                    phone_number: f6.unwrap_or_default(),
-                    linkedin_profile_url: f7.unwrap_or_default(),
-                    created_at: f8.unwrap_or_default(),
-                    updated_at: f9.unwrap_or_default(),
-                })
-            }
+crate::runtime::object_deserialize! {
+    PatchV0AccountsByAccountIdResponseLinkedProspectsItem {
+        optional {
+            prospect_id: "prospectId",
+            tenant_id: "tenantId",
+            name: "name",
+            email: "email",
+            domain: "domain",
+            slug: "slug",
+            phone_number: "phoneNumber",
+            linkedin_profile_url: "linkedinProfileUrl",
+            created_at: "createdAt",
+            updated_at: "updatedAt",
         }
-        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -175,77 +127,19 @@ pub struct PatchV0AccountsByAccountIdResponse {
     pub linked_prospects: Vec<PatchV0AccountsByAccountIdResponseLinkedProspectsItem>,
 }
 
-impl<'de> serde::Deserialize<'de> for PatchV0AccountsByAccountIdResponse {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PatchV0AccountsByAccountIdResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PatchV0AccountsByAccountIdResponse")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<PatchV0AccountsByAccountIdResponse, __A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<Option<String>> = None;
-                let mut f4: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut f5: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut f6: Option<Option<chrono::DateTime<chrono::Utc>>> = None;
-                let mut f7: Option<
-                    Vec<PatchV0AccountsByAccountIdResponseLinkedProspectsItem>,
-                > = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "accountId" => set(&mut f0, &mut map),
-                        "tenantId" => set(&mut f1, &mut map),
-                        "domain" => set(&mut f2, &mut map),
-                        "name" => set(&mut f3, &mut map),
-                        "createdAt" => set(&mut f4, &mut map),
-                        "updatedAt" => set(&mut f5, &mut map),
-                        "latestActivityAt" => set(&mut f6, &mut map),
-                        "linkedProspects" => set(&mut f7, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                let missing = crate::runtime::first_missing(
-                    &[
-                        ("accountId", f0.is_some()),
-                        ("tenantId", f1.is_some()),
-                        ("domain", f2.is_some()),
-                        ("createdAt", f4.is_some()),
-                        ("updatedAt", f5.is_some()),
-                        ("linkedProspects", f7.is_some()),
-                    ],
-                );
-                let (Some(f0), Some(f1), Some(f2), Some(f4), Some(f5), Some(f7)) = (
-                    f0,
-                    f1,
-                    f2,
-                    f4,
-                    f5,
-                    f7,
-                ) else {
-                    return Err(serde::de::Error::missing_field(missing));
-                };
-                Ok(PatchV0AccountsByAccountIdResponse {
-                    account_id: f0,
-                    tenant_id: f1,
-                    domain: f2,
-                    name: f3.unwrap_or_default(),
-                    created_at: f4,
-                    updated_at: f5,
-                    latest_activity_at: f6.unwrap_or_default(),
-                    linked_prospects: f7,
-                })
-            }
+crate::runtime::object_deserialize! {
+    PatchV0AccountsByAccountIdResponse {
+        required {
+            account_id: "accountId",
+            tenant_id: "tenantId",
+            domain: "domain",
+            created_at: "createdAt",
+            updated_at: "updatedAt",
+            linked_prospects: "linkedProspects",
         }
-        deserializer.deserialize_map(__Visitor)
+        optional {
+            name: "name",
+            latest_activity_at: "latestActivityAt",
+        }
     }
 }

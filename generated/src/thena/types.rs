@@ -112,70 +112,16 @@ pub struct AccountAttributeValueResponseDto {
     pub updated_at: String,
 }
 
-impl<'de> serde::Deserialize<'de> for AccountAttributeValueResponseDto {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AccountAttributeValueResponseDto;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AccountAttributeValueResponseDto")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<AccountAttributeValueResponseDto, __A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<AccountAttributeValueResponseDtoAttribute> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<bool> = None;
-                let mut f4: Option<String> = None;
-                let mut f5: Option<String> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "id" => set(&mut f0, &mut map),
-                        "attribute" => set(&mut f1, &mut map),
-                        "value" => set(&mut f2, &mut map),
-                        "isDefault" => set(&mut f3, &mut map),
-                        "createdAt" => set(&mut f4, &mut map),
-                        "updatedAt" => set(&mut f5, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                let missing = crate::runtime::first_missing(
-                    &[
-                        ("id", f0.is_some()),
-                        ("attribute", f1.is_some()),
-                        ("value", f2.is_some()),
-                        ("isDefault", f3.is_some()),
-                        ("createdAt", f4.is_some()),
-                        ("updatedAt", f5.is_some()),
-                    ],
-                );
-                let (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) = (
-                    f0,
-                    f1,
-                    f2,
-                    f3,
-                    f4,
-                    f5,
-                ) else {
-                    return Err(serde::de::Error::missing_field(missing));
-                };
-                Ok(AccountAttributeValueResponseDto {
-                    id: f0,
-                    attribute: f1,
-                    value: f2,
-                    is_default: f3,
-                    created_at: f4,
-                    updated_at: f5,
-                })
-            }
+crate::runtime::object_deserialize! {
+    AccountAttributeValueResponseDto {
+        required {
+            id: "id",
+            attribute: "attribute",
+            value: "value",
+            is_default: "isDefault",
+            created_at: "createdAt",
+            updated_at: "updatedAt",
         }
-        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -374,136 +320,42 @@ pub struct AccountResponseDto {
     pub updated_at: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for AccountResponseDto {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AccountResponseDto;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AccountResponseDto")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<AccountResponseDto, __A::Error> {
-                let mut f0: Option<Option<String>> = None;
-                let mut f1: Option<Option<String>> = None;
-                let mut f2: Option<Option<String>> = None;
-                let mut f3: Option<Option<String>> = None;
-                let mut f4: Option<Option<String>> = None;
-                let mut f5: Option<Option<String>> = None;
-                let mut f6: Option<Option<String>> = None;
-                let mut f7: Option<Option<serde_json::Map<String, serde_json::Value>>> = None;
-                let mut f8: Option<Option<String>> = None;
-                let mut f9: Option<Option<String>> = None;
-                let mut f10: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
-                let mut f11: Option<Option<String>> = None;
-                let mut f12: Option<Option<String>> = None;
-                let mut f13: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
-                let mut f14: Option<Option<String>> = None;
-                let mut f15: Option<Option<String>> = None;
-                let mut f16: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
-                let mut f17: Option<Option<String>> = None;
-                let mut f18: Option<Option<String>> = None;
-                let mut f19: Option<Option<String>> = None;
-                let mut f20: Option<Option<String>> = None;
-                let mut f21: Option<Option<String>> = None;
-                let mut f22: Option<Option<String>> = None;
-                let mut f23: Option<Option<f64>> = None;
-                let mut f24: Option<Option<f64>> = None;
-                let mut f25: Option<Option<String>> = None;
-                let mut f26: Option<Option<String>> = None;
-                let mut f27: Option<Option<String>> = None;
-                let mut f28: Option<Option<Vec<String>>> = None;
-                let mut f29: Option<
-                    Option<serde_json::Map<String, serde_json::Value>>,
-                > = None;
-                let mut f30: Option<Option<String>> = None;
-                let mut f31: Option<Option<String>> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "id" => set(&mut f0, &mut map),
-                        "name" => set(&mut f1, &mut map),
-                        "description" => set(&mut f2, &mut map),
-                        "source" => set(&mut f3, &mut map),
-                        "logo" => set(&mut f4, &mut map),
-                        "statusId" => set(&mut f5, &mut map),
-                        "status" => set(&mut f6, &mut map),
-                        "statusConfiguration" => set(&mut f7, &mut map),
-                        "classificationId" => set(&mut f8, &mut map),
-                        "classification" => set(&mut f9, &mut map),
-                        "classificationConfiguration" => set(&mut f10, &mut map),
-                        "healthId" => set(&mut f11, &mut map),
-                        "health" => set(&mut f12, &mut map),
-                        "healthConfiguration" => set(&mut f13, &mut map),
-                        "industryId" => set(&mut f14, &mut map),
-                        "industry" => set(&mut f15, &mut map),
-                        "industryConfiguration" => set(&mut f16, &mut map),
-                        "primaryDomain" => set(&mut f17, &mut map),
-                        "secondaryDomain" => set(&mut f18, &mut map),
-                        "accountOwner" => set(&mut f19, &mut map),
-                        "accountOwnerId" => set(&mut f20, &mut map),
-                        "accountOwnerEmail" => set(&mut f21, &mut map),
-                        "accountOwnerAvatarUrl" => set(&mut f22, &mut map),
-                        "annualRevenue" => set(&mut f23, &mut map),
-                        "employees" => set(&mut f24, &mut map),
-                        "website" => set(&mut f25, &mut map),
-                        "billingAddress" => set(&mut f26, &mut map),
-                        "shippingAddress" => set(&mut f27, &mut map),
-                        "customFieldValues" => set(&mut f28, &mut map),
-                        "metadata" => set(&mut f29, &mut map),
-                        "createdAt" => set(&mut f30, &mut map),
-                        "updatedAt" => set(&mut f31, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                Ok(AccountResponseDto {
-                    id: f0.unwrap_or_default(),
-                    name: f1.unwrap_or_default(),
-                    description: f2.unwrap_or_default(),
-                    source: f3.unwrap_or_default(),
-                    logo: f4.unwrap_or_default(),
-                    status_id: f5.unwrap_or_default(),
-                    status: f6.unwrap_or_default(),
-                    status_configuration: f7.unwrap_or_default(),
-                    classification_id: f8.unwrap_or_default(),
-                    classification: f9.unwrap_or_default(),
-                    classification_configuration: f10.unwrap_or_default(),
-                    health_id: f11.unwrap_or_default(),
-                    health: f12.unwrap_or_default(),
-                    health_configuration: f13.unwrap_or_default(),
-                    industry_id: f14.unwrap_or_default(),
-                    industry: f15.unwrap_or_default(),
-                    industry_configuration: f16.unwrap_or_default(),
-                    primary_domain: f17.unwrap_or_default(),
-                    secondary_domain: f18.unwrap_or_default(),
-                    account_owner: f19.unwrap_or_default(),
-                    account_owner_id: f20.unwrap_or_default(),
-                    account_owner_email: f21.unwrap_or_default(),
-                    account_owner_avatar_url: f22.unwrap_or_default(),
-                    annual_revenue: f23.unwrap_or_default(),
-                    employees: f24.unwrap_or_default(),
-                    website: f25.unwrap_or_default(),
-                    billing_address: f26.unwrap_or_default(),
-                    shipping_address: f27.unwrap_or_default(),
-                    custom_field_values: f28.unwrap_or_default(),
-                    metadata: f29.unwrap_or_default(),
-                    created_at: f30.unwrap_or_default(),
-                    updated_at: f31.unwrap_or_default(),
-                })
-            }
+crate::runtime::object_deserialize! {
+    AccountResponseDto {
+        optional {
+            id: "id",
+            name: "name",
+            description: "description",
+            source: "source",
+            logo: "logo",
+            status_id: "statusId",
+            status: "status",
+            status_configuration: "statusConfiguration",
+            classification_id: "classificationId",
+            classification: "classification",
+            classification_configuration: "classificationConfiguration",
+            health_id: "healthId",
+            health: "health",
+            health_configuration: "healthConfiguration",
+            industry_id: "industryId",
+            industry: "industry",
+            industry_configuration: "industryConfiguration",
+            primary_domain: "primaryDomain",
+            secondary_domain: "secondaryDomain",
+            account_owner: "accountOwner",
+            account_owner_id: "accountOwnerId",
+            account_owner_email: "accountOwnerEmail",
+            account_owner_avatar_url: "accountOwnerAvatarUrl",
+            annual_revenue: "annualRevenue",
+            employees: "employees",
+            website: "website",
+            billing_address: "billingAddress",
+            shipping_address: "shippingAddress",
+            custom_field_values: "customFieldValues",
+            metadata: "metadata",
+            created_at: "createdAt",
+            updated_at: "updatedAt",
         }
-        deserializer.deserialize_map(__Visitor)
     }
 }
 
@@ -594,104 +446,22 @@ pub struct CustomerContactResponseDto {
     pub updated_at: String,
 }
 
-impl<'de> serde::Deserialize<'de> for CustomerContactResponseDto {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomerContactResponseDto;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CustomerContactResponseDto")
-            }
-            fn visit_map<__A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: __A,
-            ) -> Result<CustomerContactResponseDto, __A::Error> {
-                let mut f0: Option<String> = None;
-                let mut f1: Option<String> = None;
-                let mut f2: Option<String> = None;
-                let mut f3: Option<String> = None;
-                let mut f4: Option<String> = None;
-                let mut f5: Option<String> = None;
-                let mut f6: Option<Vec<String>> = None;
-                let mut f7: Option<String> = None;
-                let mut f8: Option<String> = None;
-                let mut f9: Option<Vec<String>> = None;
-                let mut f10: Option<serde_json::Map<String, serde_json::Value>> = None;
-                let mut f11: Option<String> = None;
-                let mut f12: Option<String> = None;
-                use crate::runtime::set;
-                while let Some(key) = map.next_key::<crate::runtime::FieldName<'de>>()? {
-                    let read = match key.as_str() {
-                        "id" => set(&mut f0, &mut map),
-                        "firstName" => set(&mut f1, &mut map),
-                        "lastName" => set(&mut f2, &mut map),
-                        "email" => set(&mut f3, &mut map),
-                        "phoneNumber" => set(&mut f4, &mut map),
-                        "avatarUrl" => set(&mut f5, &mut map),
-                        "accounts" => set(&mut f6, &mut map),
-                        "contactTypeId" => set(&mut f7, &mut map),
-                        "contactType" => set(&mut f8, &mut map),
-                        "customFieldValues" => set(&mut f9, &mut map),
-                        "metadata" => set(&mut f10, &mut map),
-                        "createdAt" => set(&mut f11, &mut map),
-                        "updatedAt" => set(&mut f12, &mut map),
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(|_| ()),
-                    };
-                    read?;
-                }
-                let missing = crate::runtime::first_missing(
-                    &[
-                        ("id", f0.is_some()),
-                        ("firstName", f1.is_some()),
-                        ("lastName", f2.is_some()),
-                        ("email", f3.is_some()),
-                        ("phoneNumber", f4.is_some()),
-                        ("avatarUrl", f5.is_some()),
-                        ("accounts", f6.is_some()),
-                        ("contactTypeId", f7.is_some()),
-                        ("contactType", f8.is_some()),
-                        ("customFieldValues", f9.is_some()),
-                        ("metadata", f10.is_some()),
-                        ("createdAt", f11.is_some()),
-                        ("updatedAt", f12.is_some()),
-                    ],
-                );
-                let (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                ) = (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12) else {
-                    return Err(serde::de::Error::missing_field(missing));
-                };
-                Ok(CustomerContactResponseDto {
-                    id: f0,
-                    first_name: f1,
-                    last_name: f2,
-                    email: f3,
-                    phone_number: f4,
-                    avatar_url: f5,
-                    accounts: f6,
-                    contact_type_id: f7,
-                    contact_type: f8,
-                    custom_field_values: f9,
-                    metadata: f10,
-                    created_at: f11,
-                    updated_at: f12,
-                })
-            }
+crate::runtime::object_deserialize! {
+    CustomerContactResponseDto {
+        required {
+            id: "id",
+            first_name: "firstName",
+            last_name: "lastName",
+            email: "email",
+            phone_number: "phoneNumber",
+            avatar_url: "avatarUrl",
+            accounts: "accounts",
+            contact_type_id: "contactTypeId",
+            contact_type: "contactType",
+            custom_field_values: "customFieldValues",
+            metadata: "metadata",
+            created_at: "createdAt",
+            updated_at: "updatedAt",
         }
-        deserializer.deserialize_map(__Visitor)
     }
 }
