@@ -97,10 +97,10 @@ fn items_text(tokens: TokenStream, what: &str) -> Result<String, Diagnostic> {
     Ok(text)
 }
 
-/// The runtime's macros whose bodies are lists (`object_deserialize!`): prettyplease fills
+/// The runtime's macros whose bodies are lists (`object_serde!`): prettyplease fills
 /// macro bodies like prose, so [`listing_macro`] prints them one entry per line.
 fn is_listing_macro(path: &syn::Path) -> bool {
-    path.segments.last().is_some_and(|segment| segment.ident == "object_deserialize")
+    path.segments.last().is_some_and(|segment| segment.ident == "object_serde")
 }
 
 /// A listing macro item: its attributes and path as prettyplease prints them, then its body with
@@ -116,7 +116,7 @@ fn listing_macro(mut item: syn::ItemMacro) -> String {
     out
 }
 
-/// Prints `tokens` at `depth`: a brace group opens a block, a comma ends a line.
+/// Prints `tokens` at `depth`: a brace group opens a block, a comma or semicolon ends a line.
 fn print_listing(tokens: TokenStream, depth: usize, out: &mut String) {
     use proc_macro2::{Delimiter, Spacing, TokenTree};
     let indent = "    ".repeat(depth);
@@ -140,8 +140,12 @@ fn print_listing(tokens: TokenStream, depth: usize, out: &mut String) {
                 out.push_str("}\n");
                 glued = true;
             }
-            TokenTree::Punct(punct) if punct.as_char() == ',' => {
-                line.push(',');
+            TokenTree::Group(group) if group.delimiter() == Delimiter::Parenthesis => {
+                line.push_str(&group.to_string());
+                glued = false;
+            }
+            TokenTree::Punct(punct) if matches!(punct.as_char(), ',' | ';') => {
+                line.push(punct.as_char());
                 flush(&mut line, out);
                 glued = true;
             }
@@ -288,16 +292,18 @@ mod tests {
         let tokens = quote! {
             pub struct A;
             #[cfg(feature = "pets")]
-            crate::runtime::object_deserialize! {
+            crate::runtime::object_serde! {
                 A { required { id: "id", r#type: "type", } defaulted { size: "size" = default_size, } extra { more } }
+                serialize(feature = "mock");
+                deserialize;
             }
             crate::runtime::other! { A { b: "b", } }
         };
         let out = rust_file("// h", tokens, "test").unwrap();
-        let expected = "// h\npub struct A;\n\n#[cfg(feature = \"pets\")]\ncrate::runtime::object_deserialize! {\n    A {\n        \
+        let expected = "// h\npub struct A;\n\n#[cfg(feature = \"pets\")]\ncrate::runtime::object_serde! {\n    A {\n        \
             required {\n            id: \"id\",\n            r#type: \"type\",\n        }\n        defaulted {\n            \
-            size: \"size\" = default_size,\n        }\n        extra {\n            more\n        }\n    }\n}\n\n\
-            crate::runtime::other! {\n    A { b : \"b\", }\n}\n";
+            size: \"size\" = default_size,\n        }\n        extra {\n            more\n        }\n    }\n    \
+            serialize(feature = \"mock\");\n    deserialize;\n}\n\ncrate::runtime::other! {\n    A { b : \"b\", }\n}\n";
         assert_eq!(out, expected);
     }
 

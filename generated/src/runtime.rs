@@ -653,9 +653,44 @@ impl Request {
         }
     }
 
+    /// The request of a generated operation: `method` on the spec's path `template`, whose
+    /// `{placeholders}` take `segments` in order, each percent-encoded as one path segment (see
+    /// [`path_segment`]); the template itself is what tracing reports.
+    pub fn operation(
+        operation_id: &'static str,
+        method: Method,
+        template: &'static str,
+        segments: &[&str],
+        security: Security,
+    ) -> Result<Self, Error> {
+        let mut path = String::with_capacity(template.len() + 16);
+        let mut rest = template;
+        let mut segments = segments.iter();
+        while let Some(start) = rest.find('{') {
+            let Some(end) = rest[start..].find('}') else { break };
+            let Some(segment) = segments.next() else {
+                return Err(Error::InvalidRequest(format!("{operation_id}: no value for a parameter of `{template}`")));
+            };
+            path.push_str(&rest[..start]);
+            path.push_str(&path_segment(segment)?);
+            rest = &rest[start + end + 1..];
+        }
+        path.push_str(rest);
+        let mut request = Request::new(operation_id, method, path, security);
+        request.template = template;
+        Ok(request)
+    }
+
     /// Sets the path template reported in tracing spans.
     pub fn template(&mut self, template: &'static str) {
         self.template = template;
+    }
+
+    /// Adds a query parameter when it has a value.
+    pub fn query_if<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: Option<&T>) {
+        if let Some(value) = value {
+            self.query(name, param(value));
+        }
     }
 
     /// Adds a query parameter.
@@ -1752,16 +1787,29 @@ pub fn first_missing(required: &[(&'static str, bool)]) -> &'static str {
     required.iter().find(|(_, present)| !present).map_or("", |(name, _)| name)
 }
 
-/// `Deserialize` for an object type, as the derive would do it: properties by wire name,
-/// unknown ones ignored (or kept in the `extra` map), absent ones `None`, [`Nullable::Absent`]
-/// or the spec's default (`defaulted`, with the function giving it); an absent `required` one is
-/// serde's "missing field" error.
+/// `Serialize` and `Deserialize` for an object type, from one list of its properties grouped by
+/// how they are absent: `required`; `nullable` (required, may be `null`: an `Option` always
+/// sent); `optional` (`Option` or [`Nullable`], left out when absent); `defaulted` (`Option`, the
+/// spec's default when absent, with the function giving it); `extra` (the map of undeclared
+/// properties). Then the impls wanted: `serialize;` or `serialize(cfg);`, and `deserialize;`.
 ///
-/// A macro so the generated types stay short to read and to generate; what it expands to is
-/// smaller for rustc than the derive: no field-name enum, visitors or sequence form, and one
-/// early return for all required properties (see [`set`]).
+/// Does what the derives would: properties by wire name, unknown ones ignored (or kept in the
+/// extras), an absent required one serde's "missing field" error. A macro so the generated types
+/// stay short to read and to generate; what it expands to is smaller for rustc than the derives:
+/// no field-name enum, visitors or sequence form, and one early return for all required
+/// properties (see [`set`]).
 #[allow(unused_macros)] // in a crate without object types
-macro_rules! object_deserialize {
+macro_rules! object_serde {
+    ($name:ident $fields:tt $($impl:ident $(($($cfg:tt)*))?;)*) => {
+        $($crate::runtime::object_serde!(@$impl [$($($cfg)*)?] $name $fields);)*
+    };
+    (@cfg [] $item:item) => {
+        $item
+    };
+    (@cfg [$($cfg:tt)+] $item:item) => {
+        #[cfg($($cfg)+)]
+        $item
+    };
     (@unknown $map:ident $key:ident) => {
         $map.next_value::<serde::de::IgnoredAny>().map(|_| ())
     };
@@ -1769,8 +1817,43 @@ macro_rules! object_deserialize {
         $crate::runtime::keep(&mut $extra, $key, $map.next_value())
     };
     (
-        $name:ident {
+        @serialize [$($cfg:tt)*] $name:ident {
             $(required { $($required:ident: $required_wire:literal),* $(,)? })?
+            $(nullable { $($nullable:ident: $nullable_wire:literal),* $(,)? })?
+            $(optional { $($optional:ident: $optional_wire:literal),* $(,)? })?
+            $(defaulted { $($defaulted:ident: $defaulted_wire:literal = $default:path),* $(,)? })?
+            $(extra { $extra:ident })?
+        }
+    ) => {
+        $crate::runtime::object_serde!(@cfg [$($cfg)*] impl serde::Serialize for $name {
+            fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+                use serde::ser::SerializeMap;
+                let mut map = serializer.serialize_map(None)?;
+                $($(map.serialize_entry($required_wire, &self.$required)?;)*)?
+                $($(map.serialize_entry($nullable_wire, &self.$nullable)?;)*)?
+                $($(
+                    if !$crate::runtime::Absent::is_absent(&self.$optional) {
+                        map.serialize_entry($optional_wire, &self.$optional)?;
+                    }
+                )*)?
+                $($(
+                    if !$crate::runtime::Absent::is_absent(&self.$defaulted) {
+                        map.serialize_entry($defaulted_wire, &self.$defaulted)?;
+                    }
+                )*)?
+                $(
+                    for (key, value) in &self.$extra {
+                        map.serialize_entry(key, value)?;
+                    }
+                )?
+                map.end()
+            }
+        });
+    };
+    (
+        @deserialize [] $name:ident {
+            $(required { $($required:ident: $required_wire:literal),* $(,)? })?
+            $(nullable { $($nullable:ident: $nullable_wire:literal),* $(,)? })?
             $(optional { $($optional:ident: $optional_wire:literal),* $(,)? })?
             $(defaulted { $($defaulted:ident: $defaulted_wire:literal = $default:path),* $(,)? })?
             $(extra { $extra:ident })?
@@ -1786,15 +1869,17 @@ macro_rules! object_deserialize {
                     }
                     fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut map: __A) -> Result<$name, __A::Error> {
                         $($(let mut $required = None;)*)?
+                        $($(let mut $nullable = None;)*)?
                         $($(let mut $optional = None;)*)?
                         $($(let mut $defaulted = None;)*)?
                         $(let mut $extra = std::collections::BTreeMap::new();)?
                         while let Some(key) = map.next_key::<$crate::runtime::FieldName<'de>>()? {
                             let read = match key.as_str() {
                                 $($($required_wire => $crate::runtime::set(&mut $required, &mut map),)*)?
+                                $($($nullable_wire => $crate::runtime::set(&mut $nullable, &mut map),)*)?
                                 $($($optional_wire => $crate::runtime::set(&mut $optional, &mut map),)*)?
                                 $($($defaulted_wire => $crate::runtime::set(&mut $defaulted, &mut map),)*)?
-                                _ => $crate::runtime::object_deserialize!(@unknown map key $($extra)?),
+                                _ => $crate::runtime::object_serde!(@unknown map key $($extra)?),
                             };
                             read?;
                         }
@@ -1806,6 +1891,7 @@ macro_rules! object_deserialize {
                         )?
                         Ok($name {
                             $($($required,)*)?
+                            $($($nullable: $nullable.unwrap_or_default(),)*)?
                             $($($optional: $optional.unwrap_or_default(),)*)?
                             $($($defaulted: $defaulted.unwrap_or_else($default),)*)?
                             $($extra,)?
@@ -1818,7 +1904,25 @@ macro_rules! object_deserialize {
     };
 }
 #[allow(unused_imports)]
-pub(crate) use object_deserialize;
+pub(crate) use object_serde;
+
+/// Whether an optional property is left out when serialized: `None`, or [`Nullable::Absent`].
+pub trait Absent {
+    /// Whether the value is absent.
+    fn is_absent(&self) -> bool;
+}
+
+impl<T> Absent for Option<T> {
+    fn is_absent(&self) -> bool {
+        self.is_none()
+    }
+}
+
+impl<T> Absent for Nullable<T> {
+    fn is_absent(&self) -> bool {
+        Nullable::is_absent(self)
+    }
+}
 
 /// Buffers one JSON value, for `oneOf` types that inspect it before choosing a variant.
 pub fn buffer<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<serde_json::Value, D::Error> {

@@ -121,27 +121,56 @@ fn tag_section(
     operations: &[&Operation],
 ) -> TokenStream {
     let mut items = Vec::new();
-    let mut methods = Vec::new();
+    // Methods compiled by this tag's feature alone share one `#[cfg]` on their `impl` block;
+    // those of operations with several tags carry their own.
+    let mut own_feature: Option<&[String]> = None;
+    let (mut own, mut others) = (Vec::new(), Vec::new());
     for op in operations {
-        let cfg = features.operation_cfg(&op.name);
+        let op_features = features.operation_features(&op.name);
+        let cfg = TagFeatures::cfg_of(op_features);
         let emitted = operation(op, api, shared);
         if let Some((shared_error, features)) = &emitted.shared_error {
             items.push(gate_items(&TagFeatures::cfg_of(features), shared_error));
         }
         items.push(gate_items(&cfg, &emitted.items));
-        methods.push(gate_items(&cfg, &emitted.methods));
+        if op_features.len() == 1 && own_feature.is_none_or(|own| own == op_features) {
+            own_feature = Some(op_features);
+            own.push(emitted.methods);
+        } else {
+            others.push(gate_items(&cfg, &emitted.methods));
+        }
     }
     let doc = match tag {
         Some(tag) => format!(" Operations tagged `{tag}`."),
         None => " Operations without a tag.".to_owned(),
     };
+    let own_block = (!own.is_empty()).then(|| {
+        let cfg = TagFeatures::cfg_of(own_feature.unwrap_or_default());
+        quote! {
+            #[doc = #doc]
+            #cfg
+            impl Client {
+                #(#own)*
+            }
+        }
+    });
+    let others_block = (!others.is_empty()).then(|| {
+        let doc = match tag {
+            Some(tag) => format!(" Operations tagged `{tag}` and others."),
+            None => " Operations without a tag.".to_owned(),
+        };
+        quote! {
+            #[doc = #doc]
+            impl Client {
+                #(#others)*
+            }
+        }
+    });
     quote! {
         #(#items)*
 
-        #[doc = #doc]
-        impl Client {
-            #(#methods)*
-        }
+        #own_block
+        #others_block
     }
 }
 
@@ -549,7 +578,7 @@ fn operation(op: &Operation, api: &Api, shared: &SharedErrors<'_>) -> Emitted {
             quote! { if let Some(body) = body { #set } }
         }
     });
-    let path = path_expr(op, &path_params);
+    let segments = path_segments(op, &path_params);
     let set_params = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(set_param);
     let alternatives = op.security.iter().map(|alternative| {
         let schemes = alternative.iter().map(|key| {
@@ -558,17 +587,23 @@ fn operation(op: &Operation, api: &Api, shared: &SharedErrors<'_>) -> Emitted {
         });
         quote!(&[#(#schemes),*])
     });
+    let mut set_params = set_params.peekable();
+    let create = quote!(Request::operation(#id, Method::#method, #template, &[#(#segments),*], &[#(#alternatives),*]));
+    let request = if set_params.peek().is_none() && body.is_none() {
+        create
+    } else {
+        quote! {
+            let mut request = #create?;
+            #(#set_params)*
+            #body
+            Ok(request)
+        }
+    };
     let request_doc = format!(" The request of [`Client::{}`], ready to send.", op.name.trim_start_matches("r#"));
     let builder = quote! {
         #[doc = #request_doc]
         fn #request_fn(#(#args),*) -> Result<Request, Error> {
-            const SECURITY: runtime::Security = &[#(#alternatives),*];
-            let path = #path;
-            let mut request = Request::new(#id, Method::#method, path, SECURITY);
-            request.template(#template);
-            #(#set_params)*
-            #body
-            Ok(request)
+            #request
         }
     };
 
@@ -1244,33 +1279,23 @@ fn regex_escape(literal: &str) -> String {
 }
 
 /// The expression that builds the percent-encoded path: literal parts and encoded parameters.
-fn path_expr(op: &Operation, path_params: &[&Param]) -> TokenStream {
-    let mut parts: Vec<TokenStream> = Vec::new();
+/// The value of each `{placeholder}` of the path template, in order, as `&str`.
+fn path_segments(op: &Operation, path_params: &[&Param]) -> Vec<TokenStream> {
+    let mut segments = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
         let Some(end) = rest[start..].find('}') else { break };
-        let literal = &rest[..start];
-        if !literal.is_empty() {
-            parts.push(quote!(#literal));
-        }
         let wire = &rest[start + 1..start + end];
         rest = &rest[start + end + 1..];
         if let Some(param) = path_params.iter().find(|p| p.wire_name == wire) {
             let name = ident(&param.name);
-            parts.push(match param.ty {
-                TypeRef::Primitive(Primitive::String) => quote!(&runtime::path_segment(#name)?),
-                _ => quote!(&runtime::path_segment(&runtime::param(&#name))?),
+            segments.push(match param.ty {
+                TypeRef::Primitive(Primitive::String) => quote!(#name),
+                _ => quote!(&runtime::param(&#name)),
             });
         }
     }
-    if parts.is_empty() {
-        let path = &op.path;
-        return quote!(#path.to_owned());
-    }
-    if !rest.is_empty() {
-        parts.push(quote!(#rest));
-    }
-    quote!([#(#parts),*].concat())
+    segments
 }
 
 fn path_arg(param: &Param) -> TokenStream {
@@ -1297,6 +1322,9 @@ fn set_param(param: &Param) -> TokenStream {
         TypeRef::Primitive(_) | TypeRef::Nullable(_) if !matches!(&param.ty, TypeRef::Nullable(inner) if !matches!(**inner, TypeRef::Primitive(_)))
     );
     let send = match param.location {
+        ParamLocation::Query if scalar && !param.required => {
+            return quote!(request.query_if(#wire, params.#field.as_ref()););
+        }
         ParamLocation::Query if scalar => quote!(request.query(#wire, runtime::param(value));),
         ParamLocation::Query => {
             let style = match param.style {
@@ -1442,10 +1470,8 @@ fn operation_docs(op: &Operation, api: &Api) -> TokenStream {
         paragraphs.push(format!("Credentials: {}.", alternatives.join(", or ")));
     }
     paragraphs.push(
-        "# Errors\n[`Error::Api`] for a non-success status (with the status, headers and body), \
-         [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when \
-         the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation \
-         accepts is configured."
+        // Said once per operation: the variants' own docs say the rest.
+        "# Errors\n[`Error::Api`] for a non-success status; the other [`Error`]s when it cannot be sent or read."
             .to_owned(),
     );
     docs::paragraphs(&paragraphs)

@@ -97,9 +97,13 @@ fn type_def(
     match &def.kind {
         TypeKind::Struct { fields, additional } => {
             let default = if fields.iter().all(|f| !f.required) { quote!(Default,) } else { quote!() };
-            // Field attributes are for the derived `Serialize`; with it only under `mock`, so are they.
+            // An object with properties gets its serde impls from the runtime's `object_serde!`;
+            // one with none, derived `Serialize` (and field attributes for it).
+            let listed = !fields.is_empty();
             let ser_attr = |args: TokenStream| {
-                if directions.ser {
+                if listed {
+                    quote!()
+                } else if directions.ser {
                     quote!(#[serde(#args)])
                 } else {
                     quote!(#[cfg_attr(feature = "mock", serde(#args))])
@@ -136,11 +140,15 @@ fn type_def(
                     pub #extra_name: std::collections::BTreeMap<String, #value>,
                 });
             }
-            let serialize = if directions.ser { quote!(serde::Serialize) } else { quote!() };
-            let deserialize = directions.de.then(|| {
-                let deserialize = struct_deserialize(&name, fields, &applied_defaults, extra.as_ref().map(|(n, _)| n));
-                quote!(#cfg #deserialize)
-            });
+            let extra = extra.as_ref().map(|(n, _)| n);
+            let (derived_doc, serialize, serde_impls) = if listed {
+                (doc, quote!(), object_serde(&name, fields, &applied_defaults, extra, directions))
+            } else {
+                let serialize = if directions.ser { quote!(serde::Serialize) } else { quote!() };
+                let deserialize = directions.de.then(|| extras_only_deserialize(&name, extra));
+                (derived_doc, serialize, quote!(#deserialize))
+            };
+            let serde_impls = (!serde_impls.is_empty()).then(|| quote!(#cfg #serde_impls));
             quote! {
                 #derived_doc
                 #[derive(Debug, Clone, PartialEq, #eq #default #serialize)]
@@ -148,7 +156,7 @@ fn type_def(
                     #(#field_tokens)*
                 }
 
-                #deserialize
+                #serde_impls
 
                 #(#default_fns)*
             }
@@ -485,29 +493,24 @@ fn serde_field(
     quote! { #doc #serde pub #name: #ty, }
 }
 
-/// `Deserialize` for an object type: the runtime's `object_deserialize!` with the properties
-/// grouped by what an absent one becomes (none but the extras map written out).
-///
-/// As the derive would: properties by wire name, unknown ones ignored (or kept in `extra`),
-/// absent ones their default: `None`, [`Nullable::Absent`], or the spec's default where
-/// `applied_defaults` names its function; an absent required one is serde's "missing field".
-///
-/// [`Nullable::Absent`]: crate::runtime::Nullable::Absent
-fn struct_deserialize(
+/// The serde impls of an object type with properties: the runtime's `object_serde!` with them
+/// grouped by what an absent one is (see the macro), then the impls `directions` needs.
+/// `Serialize` is only under the `mock` feature for types no request sends.
+fn object_serde(
     name: &proc_macro2::Ident,
     fields: &[Field],
     applied_defaults: &[Option<proc_macro2::Ident>],
     extra: Option<&proc_macro2::Ident>,
+    directions: Serde,
 ) -> TokenStream {
-    if fields.is_empty() {
-        return extras_only_deserialize(name, extra);
-    }
-    let (mut required, mut optional, mut defaulted) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut required, mut nullable, mut optional, mut defaulted) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (field, applied) in fields.iter().zip(applied_defaults) {
         let (rust, wire) = (ident(&field.name), &field.wire_name);
+        let null = matches!(field.ty, TypeRef::Nullable(_));
         match applied {
             Some(function) => defaulted.push(quote!(#rust: #wire = #function)),
-            None if field.required && !matches!(field.ty, TypeRef::Nullable(_)) => required.push(quote!(#rust: #wire)),
+            None if field.required && null => nullable.push(quote!(#rust: #wire)),
+            None if field.required => required.push(quote!(#rust: #wire)),
             None => optional.push(quote!(#rust: #wire)),
         }
     }
@@ -515,11 +518,20 @@ fn struct_deserialize(
         let label = proc_macro2::Ident::new(label, proc_macro2::Span::call_site());
         (!entries.is_empty()).then(|| quote!(#label { #(#entries,)* }))
     };
-    let groups = [group("required", required), group("optional", optional), group("defaulted", defaulted)];
+    let groups = [
+        group("required", required),
+        group("nullable", nullable),
+        group("optional", optional),
+        group("defaulted", defaulted),
+    ];
     let extra = extra.map(|extra| quote!(extra { #extra }));
+    let serialize = if directions.ser { quote!(serialize;) } else { quote!(serialize(feature = "mock");) };
+    let deserialize = directions.de.then(|| quote!(deserialize;));
     quote! {
-        crate::runtime::object_deserialize! {
+        crate::runtime::object_serde! {
             #name { #(#groups)* #extra }
+            #serialize
+            #deserialize
         }
     }
 }

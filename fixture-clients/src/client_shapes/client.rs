@@ -220,7 +220,7 @@ impl Client {
     /// - 200: Found.
     ///
     /// # Errors
-    /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
+    /// [`Error::Api`] for a non-success status; the other [`Error`]s when it cannot be sent or read.
     pub fn search<'a>(
         &'a self,
         params: &types::SearchParams,
@@ -236,10 +236,13 @@ impl Client {
 
     /// The request of [`Client::search`], ready to send.
     fn search_request(params: &types::SearchParams) -> Result<Request, Error> {
-        const SECURITY: runtime::Security = &[];
-        let path = "/search".to_owned();
-        let mut request = Request::new("search", Method::GET, path, SECURITY);
-        request.template("/search");
+        let mut request = Request::operation(
+            "search",
+            Method::GET,
+            "/search",
+            &[],
+            &[],
+        )?;
         if let Some(value) = &params.tags {
             request.query_styled("tags", runtime::Style::Form, true, value);
         }
@@ -280,7 +283,7 @@ impl Client {
     /// - 200: A page of items.
     ///
     /// # Errors
-    /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
+    /// [`Error::Api`] for a non-success status; the other [`Error`]s when it cannot be sent or read.
     pub fn list_items<'a>(
         &'a self,
         params: &types::ListItemsParams,
@@ -319,16 +322,15 @@ impl Client {
 
     /// The request of [`Client::list_items`], ready to send.
     fn list_items_request(params: &types::ListItemsParams) -> Result<Request, Error> {
-        const SECURITY: runtime::Security = &[];
-        let path = "/items".to_owned();
-        let mut request = Request::new("listItems", Method::GET, path, SECURITY);
-        request.template("/items");
-        if let Some(value) = &params.cursor {
-            request.query("cursor", runtime::param(value));
-        }
-        if let Some(value) = &params.limit {
-            request.query("limit", runtime::param(value));
-        }
+        let mut request = Request::operation(
+            "listItems",
+            Method::GET,
+            "/items",
+            &[],
+            &[],
+        )?;
+        request.query_if("cursor", params.cursor.as_ref());
+        request.query_if("limit", params.limit.as_ref());
         Ok(request)
     }
 
@@ -346,7 +348,7 @@ impl Client {
     /// - default: Anything else.
     ///
     /// # Errors
-    /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
+    /// [`Error::Api`] for a non-success status; the other [`Error`]s when it cannot be sent or read.
     pub fn create_item<'a>(
         &'a self,
         params: &types::CreateItemParams,
@@ -366,10 +368,13 @@ impl Client {
         params: &types::CreateItemParams,
         body: CreateItemContent,
     ) -> Result<Request, Error> {
-        const SECURITY: runtime::Security = &[];
-        let path = "/items".to_owned();
-        let mut request = Request::new("createItem", Method::POST, path, SECURITY);
-        request.template("/items");
+        let mut request = Request::operation(
+            "createItem",
+            Method::POST,
+            "/items",
+            &[],
+            &[],
+        )?;
         match &params.idempotency_key {
             Some(value) => {
                 request.header("Idempotency-Key", runtime::param(value));
@@ -401,7 +406,7 @@ impl Client {
     /// - default: Anything else.
     ///
     /// # Errors
-    /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
+    /// [`Error::Api`] for a non-success status; the other [`Error`]s when it cannot be sent or read.
     pub fn delete_item<'a>(
         &'a self,
         id: &str,
@@ -417,11 +422,7 @@ impl Client {
 
     /// The request of [`Client::delete_item`], ready to send.
     fn delete_item_request(id: &str) -> Result<Request, Error> {
-        const SECURITY: runtime::Security = &[];
-        let path = ["/items/", &runtime::path_segment(id)?].concat();
-        let mut request = Request::new("deleteItem", Method::DELETE, path, SECURITY);
-        request.template("/items/{id}");
-        Ok(request)
+        Request::operation("deleteItem", Method::DELETE, "/items/{id}", &[id], &[])
     }
 
     /// `GET /pages` (operation `listPages`).
@@ -433,7 +434,7 @@ impl Client {
     /// - 200: One page.
     ///
     /// # Errors
-    /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
+    /// [`Error::Api`] for a non-success status; the other [`Error`]s when it cannot be sent or read.
     pub fn list_pages<'a>(
         &'a self,
         params: &types::ListPagesParams,
@@ -470,13 +471,14 @@ impl Client {
 
     /// The request of [`Client::list_pages`], ready to send.
     fn list_pages_request(params: &types::ListPagesParams) -> Result<Request, Error> {
-        const SECURITY: runtime::Security = &[];
-        let path = "/pages".to_owned();
-        let mut request = Request::new("listPages", Method::GET, path, SECURITY);
-        request.template("/pages");
-        if let Some(value) = &params.page {
-            request.query("page", runtime::param(value));
-        }
+        let mut request = Request::operation(
+            "listPages",
+            Method::GET,
+            "/pages",
+            &[],
+            &[],
+        )?;
+        request.query_if("page", params.page.as_ref());
         Ok(request)
     }
 
@@ -490,7 +492,7 @@ impl Client {
     /// - 200: Items from `offset` on.
     ///
     /// # Errors
-    /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
+    /// [`Error::Api`] for a non-success status; the other [`Error`]s when it cannot be sent or read.
     pub fn list_by_offset<'a>(
         &'a self,
         params: &types::ListByOffsetParams,
@@ -529,16 +531,15 @@ impl Client {
     fn list_by_offset_request(
         params: &types::ListByOffsetParams,
     ) -> Result<Request, Error> {
-        const SECURITY: runtime::Security = &[];
-        let path = "/offsets".to_owned();
-        let mut request = Request::new("listByOffset", Method::GET, path, SECURITY);
-        request.template("/offsets");
-        if let Some(value) = &params.offset {
-            request.query("offset", runtime::param(value));
-        }
-        if let Some(value) = &params.limit {
-            request.query("limit", runtime::param(value));
-        }
+        let mut request = Request::operation(
+            "listByOffset",
+            Method::GET,
+            "/offsets",
+            &[],
+            &[],
+        )?;
+        request.query_if("offset", params.offset.as_ref());
+        request.query_if("limit", params.limit.as_ref());
         Ok(request)
     }
 
@@ -553,7 +554,7 @@ impl Client {
     /// - 200: Things and the next token.
     ///
     /// # Errors
-    /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
+    /// [`Error::Api`] for a non-success status; the other [`Error`]s when it cannot be sent or read.
     pub fn list_forced<'a>(
         &'a self,
         params: &types::ListForcedParams,
@@ -594,13 +595,14 @@ impl Client {
 
     /// The request of [`Client::list_forced`], ready to send.
     fn list_forced_request(params: &types::ListForcedParams) -> Result<Request, Error> {
-        const SECURITY: runtime::Security = &[];
-        let path = "/forced".to_owned();
-        let mut request = Request::new("listForced", Method::GET, path, SECURITY);
-        request.template("/forced");
-        if let Some(value) = &params.token {
-            request.query("token", runtime::param(value));
-        }
+        let mut request = Request::operation(
+            "listForced",
+            Method::GET,
+            "/forced",
+            &[],
+            &[],
+        )?;
+        request.query_if("token", params.token.as_ref());
         Ok(request)
     }
 
@@ -613,7 +615,7 @@ impl Client {
     /// - 200: Items; the Link header points at the next page.
     ///
     /// # Errors
-    /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
+    /// [`Error::Api`] for a non-success status; the other [`Error`]s when it cannot be sent or read.
     pub fn list_linked<'a>(
         &'a self,
         params: &types::ListLinkedParams,
@@ -670,13 +672,14 @@ impl Client {
 
     /// The request of [`Client::list_linked`], ready to send.
     fn list_linked_request(params: &types::ListLinkedParams) -> Result<Request, Error> {
-        const SECURITY: runtime::Security = &[];
-        let path = "/linked".to_owned();
-        let mut request = Request::new("listLinked", Method::GET, path, SECURITY);
-        request.template("/linked");
-        if let Some(value) = &params.after {
-            request.query("after", runtime::param(value));
-        }
+        let mut request = Request::operation(
+            "listLinked",
+            Method::GET,
+            "/linked",
+            &[],
+            &[],
+        )?;
+        request.query_if("after", params.after.as_ref());
         Ok(request)
     }
 
@@ -686,7 +689,7 @@ impl Client {
     /// - 204: Submitted.
     ///
     /// # Errors
-    /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
+    /// [`Error::Api`] for a non-success status; the other [`Error`]s when it cannot be sent or read.
     pub fn submit_form<'a>(
         &'a self,
         body: &types::NewItem,
@@ -702,10 +705,13 @@ impl Client {
 
     /// The request of [`Client::submit_form`], ready to send.
     fn submit_form_request(body: &types::NewItem) -> Result<Request, Error> {
-        const SECURITY: runtime::Security = &[];
-        let path = "/forms".to_owned();
-        let mut request = Request::new("submitForm", Method::POST, path, SECURITY);
-        request.template("/forms");
+        let mut request = Request::operation(
+            "submitForm",
+            Method::POST,
+            "/forms",
+            &[],
+            &[],
+        )?;
         request.form(body)?;
         Ok(request)
     }
@@ -716,7 +722,7 @@ impl Client {
     /// - 201: Stored.
     ///
     /// # Errors
-    /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
+    /// [`Error::Api`] for a non-success status; the other [`Error`]s when it cannot be sent or read.
     pub fn upload_file<'a>(
         &'a self,
         body: runtime::Multipart,
@@ -752,10 +758,13 @@ impl Client {
 
     /// The request of [`Client::upload_file`], ready to send.
     fn upload_file_request(body: runtime::Multipart) -> Result<Request, Error> {
-        const SECURITY: runtime::Security = &[];
-        let path = "/uploads".to_owned();
-        let mut request = Request::new("uploadFile", Method::POST, path, SECURITY);
-        request.template("/uploads");
+        let mut request = Request::operation(
+            "uploadFile",
+            Method::POST,
+            "/uploads",
+            &[],
+            &[],
+        )?;
         request.multipart(body);
         Ok(request)
     }
@@ -769,7 +778,7 @@ impl Client {
     /// - 200: The bytes.
     ///
     /// # Errors
-    /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
+    /// [`Error::Api`] for a non-success status; the other [`Error`]s when it cannot be sent or read.
     pub fn get_blob<'a>(
         &'a self,
         id: &str,
@@ -797,11 +806,7 @@ impl Client {
 
     /// The request of [`Client::get_blob`], ready to send.
     fn get_blob_request(id: &str) -> Result<Request, Error> {
-        const SECURITY: runtime::Security = &[];
-        let path = ["/blobs/", &runtime::path_segment(id)?].concat();
-        let mut request = Request::new("getBlob", Method::GET, path, SECURITY);
-        request.template("/blobs/{id}");
-        Ok(request)
+        Request::operation("getBlob", Method::GET, "/blobs/{id}", &[id], &[])
     }
 
     /// `PUT /blobs/{id}` (operation `putBlob`).
@@ -813,7 +818,7 @@ impl Client {
     /// - 204: Stored.
     ///
     /// # Errors
-    /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
+    /// [`Error::Api`] for a non-success status; the other [`Error`]s when it cannot be sent or read.
     pub fn put_blob<'a>(
         &'a self,
         id: &str,
@@ -833,10 +838,13 @@ impl Client {
         id: &str,
         body: impl Into<runtime::BinaryBody>,
     ) -> Result<Request, Error> {
-        const SECURITY: runtime::Security = &[];
-        let path = ["/blobs/", &runtime::path_segment(id)?].concat();
-        let mut request = Request::new("putBlob", Method::PUT, path, SECURITY);
-        request.template("/blobs/{id}");
+        let mut request = Request::operation(
+            "putBlob",
+            Method::PUT,
+            "/blobs/{id}",
+            &[id],
+            &[],
+        )?;
         request.binary("application/octet-stream", body);
         Ok(request)
     }
@@ -847,7 +855,7 @@ impl Client {
     /// - 200: Server-sent events.
     ///
     /// # Errors
-    /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
+    /// [`Error::Api`] for a non-success status; the other [`Error`]s when it cannot be sent or read.
     pub async fn stream_events(
         &self,
     ) -> Result<runtime::EventStream<types::Tick>, Error> {
@@ -860,11 +868,7 @@ impl Client {
 
     /// The request of [`Client::stream_events`], ready to send.
     fn stream_events_request() -> Result<Request, Error> {
-        const SECURITY: runtime::Security = &[];
-        let path = "/events".to_owned();
-        let mut request = Request::new("streamEvents", Method::GET, path, SECURITY);
-        request.template("/events");
-        Ok(request)
+        Request::operation("streamEvents", Method::GET, "/events", &[], &[])
     }
 }
 

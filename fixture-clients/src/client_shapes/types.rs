@@ -46,22 +46,21 @@ pub struct ListForcedParams {
     pub token: Option<String>,
 }
 
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ListForcedResponse {
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub things: Option<Vec<Item>>,
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub continuation: Option<String>,
 }
 
-crate::runtime::object_deserialize! {
+crate::runtime::object_serde! {
     ListForcedResponse {
         optional {
             things: "things",
             continuation: "continuation",
         }
     }
+    serialize(feature = "mock");
+    deserialize;
 }
 
 /// Query, header and cookie parameters of [`Client::list_linked`](super::Client).
@@ -70,49 +69,47 @@ pub struct ListLinkedParams {
     pub after: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Filter {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
 }
 
-crate::runtime::object_deserialize! {
+crate::runtime::object_serde! {
     Filter {
         optional {
             status: "status",
             owner: "owner",
         }
     }
+    serialize;
+    deserialize;
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Point {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub y: Option<i64>,
 }
 
-crate::runtime::object_deserialize! {
+crate::runtime::object_serde! {
     Point {
         optional {
             x: "x",
             y: "y",
         }
     }
+    serialize;
+    deserialize;
 }
 
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
     pub id: String,
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<String>,
 }
 
-crate::runtime::object_deserialize! {
+crate::runtime::object_serde! {
     Item {
         required {
             id: "id",
@@ -121,85 +118,99 @@ crate::runtime::object_deserialize! {
             name: "name",
         }
     }
+    serialize(feature = "mock");
+    deserialize;
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct NewItemMeta {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+crate::runtime::object_serde! {
+    NewItemMeta {
+        optional {
+            color: "color",
+        }
+    }
+    serialize;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewItem {
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<NewItemMeta>,
 }
 
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
+crate::runtime::object_serde! {
+    NewItem {
+        required {
+            name: "name",
+        }
+        optional {
+            tags: "tags",
+            meta: "meta",
+        }
+    }
+    serialize;
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ItemPage {
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub data: Option<Vec<Item>>,
-    #[cfg_attr(
-        feature = "mock",
-        serde(skip_serializing_if = "crate::runtime::Nullable::is_absent")
-    )]
     pub next_cursor: crate::runtime::Nullable<String>,
 }
 
-crate::runtime::object_deserialize! {
+crate::runtime::object_serde! {
     ItemPage {
         optional {
             data: "data",
             next_cursor: "next_cursor",
         }
     }
+    serialize(feature = "mock");
+    deserialize;
 }
 
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ItemList {
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub items: Option<Vec<Item>>,
 }
 
-crate::runtime::object_deserialize! {
+crate::runtime::object_serde! {
     ItemList {
         optional {
             items: "items",
         }
     }
+    serialize(feature = "mock");
+    deserialize;
 }
 
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
     pub job_id: String,
 }
 
-crate::runtime::object_deserialize! {
+crate::runtime::object_serde! {
     Job {
         required {
             job_id: "job_id",
         }
     }
+    serialize(feature = "mock");
+    deserialize;
 }
 
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Problem {
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub r#type: Option<String>,
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub title: Option<String>,
-    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub status: Option<i64>,
 }
 
-crate::runtime::object_deserialize! {
+crate::runtime::object_serde! {
     Problem {
         optional {
             r#type: "type",
@@ -207,32 +218,36 @@ crate::runtime::object_deserialize! {
             status: "status",
         }
     }
+    serialize(feature = "mock");
+    deserialize;
 }
 
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErrorBody {
     pub message: String,
 }
 
-crate::runtime::object_deserialize! {
+crate::runtime::object_serde! {
     ErrorBody {
         required {
             message: "message",
         }
     }
+    serialize(feature = "mock");
+    deserialize;
 }
 
-#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tick {
     pub n: i64,
 }
 
-crate::runtime::object_deserialize! {
+crate::runtime::object_serde! {
     Tick {
         required {
             n: "n",
         }
     }
+    serialize(feature = "mock");
+    deserialize;
 }

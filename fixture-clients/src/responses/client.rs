@@ -146,7 +146,7 @@ impl Client {
     /// - 204: No item.
     ///
     /// # Errors
-    /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
+    /// [`Error::Api`] for a non-success status; the other [`Error`]s when it cannot be sent or read.
     pub fn get_item<'a>(
         &'a self,
         id: i64,
@@ -167,11 +167,13 @@ impl Client {
 
     /// The request of [`Client::get_item`], ready to send.
     fn get_item_request(id: i64) -> Result<Request, Error> {
-        const SECURITY: runtime::Security = &[];
-        let path = ["/items/", &runtime::path_segment(&runtime::param(&id))?].concat();
-        let mut request = Request::new("getItem", Method::GET, path, SECURITY);
-        request.template("/items/{id}");
-        Ok(request)
+        Request::operation(
+            "getItem",
+            Method::GET,
+            "/items/{id}",
+            &[&runtime::param(&id)],
+            &[],
+        )
     }
 
     /// `DELETE /items/{id}` (operation `deleteItem`).
@@ -186,7 +188,7 @@ impl Client {
     /// Credentials: [`ClientBuilder::basic`].
     ///
     /// # Errors
-    /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
+    /// [`Error::Api`] for a non-success status; the other [`Error`]s when it cannot be sent or read.
     pub fn delete_item<'a>(
         &'a self,
         id: i64,
@@ -202,11 +204,13 @@ impl Client {
 
     /// The request of [`Client::delete_item`], ready to send.
     fn delete_item_request(id: i64) -> Result<Request, Error> {
-        const SECURITY: runtime::Security = &[&[&BASIC]];
-        let path = ["/items/", &runtime::path_segment(&runtime::param(&id))?].concat();
-        let mut request = Request::new("deleteItem", Method::DELETE, path, SECURITY);
-        request.template("/items/{id}");
-        Ok(request)
+        Request::operation(
+            "deleteItem",
+            Method::DELETE,
+            "/items/{id}",
+            &[&runtime::param(&id)],
+            &[&[&BASIC]],
+        )
     }
 
     /// `GET /report` (operation `getReport`).
@@ -217,7 +221,7 @@ impl Client {
     /// Credentials: [`ClientBuilder::key`].
     ///
     /// # Errors
-    /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
+    /// [`Error::Api`] for a non-success status; the other [`Error`]s when it cannot be sent or read.
     pub fn get_report<'a>(
         &'a self,
     ) -> impl std::future::Future<Output = Result<String, Error>> + 'a {
@@ -232,11 +236,7 @@ impl Client {
 
     /// The request of [`Client::get_report`], ready to send.
     fn get_report_request() -> Result<Request, Error> {
-        const SECURITY: runtime::Security = &[&[&KEY]];
-        let path = "/report".to_owned();
-        let mut request = Request::new("getReport", Method::GET, path, SECURITY);
-        request.template("/report");
-        Ok(request)
+        Request::operation("getReport", Method::GET, "/report", &[], &[&[&KEY]])
     }
 
     /// `PUT /upload` (operation `upload`).
@@ -247,7 +247,7 @@ impl Client {
     /// Credentials: [`ClientBuilder::basic`].
     ///
     /// # Errors
-    /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
+    /// [`Error::Api`] for a non-success status; the other [`Error`]s when it cannot be sent or read.
     pub fn upload<'a>(
         &'a self,
         body: impl Into<runtime::BinaryBody>,
@@ -275,10 +275,13 @@ impl Client {
 
     /// The request of [`Client::upload`], ready to send.
     fn upload_request(body: impl Into<runtime::BinaryBody>) -> Result<Request, Error> {
-        const SECURITY: runtime::Security = &[&[&BASIC]];
-        let path = "/upload".to_owned();
-        let mut request = Request::new("upload", Method::PUT, path, SECURITY);
-        request.template("/upload");
+        let mut request = Request::operation(
+            "upload",
+            Method::PUT,
+            "/upload",
+            &[],
+            &[&[&BASIC]],
+        )?;
         request.binary("application/octet-stream", body);
         Ok(request)
     }

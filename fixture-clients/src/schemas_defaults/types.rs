@@ -50,68 +50,58 @@ impl<'de> serde::Deserialize<'de> for SettingsMode {
 }
 
 /// An object default is only documented.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SettingsLimits {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max: Option<i64>,
 }
 
-crate::runtime::object_deserialize! {
+crate::runtime::object_serde! {
     SettingsLimits {
         optional {
             max: "max",
         }
     }
+    serialize;
+    deserialize;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     /// Required, so its default is only documented.
     ///
     /// Default: `"x"` (not applied when decoding: an absent value stays absent).
     pub id: String,
     /// Default: `"untitled"`; an absent value decodes as this.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Default: `3`; an absent value decodes as this.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retries: Option<i32>,
     /// Default: `1.5`; an absent value decodes as this.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<f64>,
     /// Default: `false`; an absent value decodes as this.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verbose: Option<bool>,
     /// Default: `"safe"`; an absent value decodes as this.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<SettingsMode>,
     /// A default beside a `$ref` (3.0 `allOf` wrapper).
     ///
     /// Default: `"high"`; an absent value decodes as this.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<Level>,
     /// Default: `["a","b"]`; an absent value decodes as this.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
     /// Default: `[]`; an absent value decodes as this.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub empty: Option<Vec<i64>>,
     /// Default: `"n/a"`; an absent value decodes as this.
-    #[serde(skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub note: crate::runtime::Nullable<String>,
     /// An object default is only documented.
     ///
     /// Default: `{"max":1}` (not applied when decoding: an absent value stays absent).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limits: Option<SettingsLimits>,
     /// A date-time default is only documented.
     ///
     /// Default: `"2024-01-01T00:00:00Z"` (not applied when decoding: an absent value stays absent).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub started: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-crate::runtime::object_deserialize! {
+crate::runtime::object_serde! {
     Settings {
         required {
             id: "id",
@@ -132,6 +122,8 @@ crate::runtime::object_deserialize! {
             note: "note" = default_settings_note,
         }
     }
+    serialize;
+    deserialize;
 }
 
 fn default_settings_name() -> Option<String> {

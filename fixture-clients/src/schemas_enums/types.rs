@@ -336,26 +336,20 @@ impl<'de> serde::Deserialize<'de> for TaskShade {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Task {
     pub priority: Priority,
-    #[serde(skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub colour: crate::runtime::Nullable<Colour>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<Kind>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<Version>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub awkward: Option<Awkward>,
     /// An inline integer enum.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<TaskLevel>,
     /// An inline string enum including null (3.0 style, with nullable).
-    #[serde(skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub shade: crate::runtime::Nullable<TaskShade>,
 }
 
-crate::runtime::object_deserialize! {
+crate::runtime::object_serde! {
     Task {
         required {
             priority: "priority",
@@ -369,4 +363,6 @@ crate::runtime::object_deserialize! {
             shade: "shade",
         }
     }
+    serialize;
+    deserialize;
 }

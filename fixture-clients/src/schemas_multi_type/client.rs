@@ -110,7 +110,7 @@ impl Client {
     /// - 200: The setting as stored.
     ///
     /// # Errors
-    /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
+    /// [`Error::Api`] for a non-success status; the other [`Error`]s when it cannot be sent or read.
     pub fn put_setting<'a>(
         &'a self,
         body: &types::Setting,
@@ -126,10 +126,13 @@ impl Client {
 
     /// The request of [`Client::put_setting`], ready to send.
     fn put_setting_request(body: &types::Setting) -> Result<Request, Error> {
-        const SECURITY: runtime::Security = &[];
-        let path = "/settings".to_owned();
-        let mut request = Request::new("putSetting", Method::PUT, path, SECURITY);
-        request.template("/settings");
+        let mut request = Request::operation(
+            "putSetting",
+            Method::PUT,
+            "/settings",
+            &[],
+            &[],
+        )?;
         request.json(body)?;
         Ok(request)
     }

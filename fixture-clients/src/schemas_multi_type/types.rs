@@ -24,16 +24,18 @@ impl<'de> serde::Deserialize<'de> for SettingValue {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Setting {
     /// A 3.1 type list; each branch keeps its own keywords.
     pub value: Option<SettingValue>,
 }
 
-crate::runtime::object_deserialize! {
+crate::runtime::object_serde! {
     Setting {
-        optional {
+        nullable {
             value: "value",
         }
     }
+    serialize;
+    deserialize;
 }

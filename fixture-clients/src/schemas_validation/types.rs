@@ -43,38 +43,29 @@ impl SignupContact {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Signup {
     /// Constraints: length 3..=8, pattern `^[a-zé]+$`.
     pub username: String,
     /// Constraints: >= 18, <= 130.
     pub age: i64,
     /// Constraints: > 0, < 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     /// Constraints: a multiple of 0.1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub step: Option<f64>,
     /// Constraints: a multiple of 2.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub even: Option<i64>,
     /// Constraints: length at most 4.
-    #[serde(skip_serializing_if = "crate::runtime::Nullable::is_absent")]
     pub nickname: crate::runtime::Nullable<String>,
     /// Constraints: 1..=3 items, unique items (a `Vec`: duplicates are not removed on decode).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<Address>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<Vec<Address>>,
-    #[serde(rename = "byName", skip_serializing_if = "Option::is_none")]
     pub by_name: Option<std::collections::BTreeMap<String, Address>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<SignupContact>,
 }
 
-crate::runtime::object_deserialize! {
+crate::runtime::object_serde! {
     Signup {
         required {
             username: "username",
@@ -92,6 +83,8 @@ crate::runtime::object_deserialize! {
             contact: "contact",
         }
     }
+    serialize;
+    deserialize;
 }
 
 impl Signup {
@@ -171,18 +164,20 @@ impl Signup {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Address {
     /// Constraints: length 5..=5.
     pub zip: String,
 }
 
-crate::runtime::object_deserialize! {
+crate::runtime::object_serde! {
     Address {
         required {
             zip: "zip",
         }
     }
+    serialize;
+    deserialize;
 }
 
 impl Address {
@@ -207,18 +202,20 @@ impl Address {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email {
     /// Constraints: length at most 10.
     pub email: String,
 }
 
-crate::runtime::object_deserialize! {
+crate::runtime::object_serde! {
     Email {
         required {
             email: "email",
         }
     }
+    serialize;
+    deserialize;
 }
 
 impl Email {
@@ -243,31 +240,34 @@ impl Email {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Phone {
     pub phone: String,
 }
 
-crate::runtime::object_deserialize! {
+crate::runtime::object_serde! {
     Phone {
         required {
             phone: "phone",
         }
     }
+    serialize;
+    deserialize;
 }
 
 /// No constraints anywhere inside, so no `validate()`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Unconstrained {
     /// Constraints: pattern `^a`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
 }
 
-crate::runtime::object_deserialize! {
+crate::runtime::object_serde! {
     Unconstrained {
         optional {
             a: "a",
         }
     }
+    serialize;
+    deserialize;
 }

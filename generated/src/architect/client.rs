@@ -133,7 +133,7 @@ impl Client {
     /// Credentials: [`ClientBuilder::api_key_auth`].
     ///
     /// # Errors
-    /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
+    /// [`Error::Api`] for a non-success status; the other [`Error`]s when it cannot be sent or read.
     pub fn patch_v0_accounts_by_account_id<'a>(
         &'a self,
         account_id: &str,
@@ -155,15 +155,13 @@ impl Client {
         account_id: &str,
         body: &types::PatchV0AccountsByAccountIdBody,
     ) -> Result<Request, Error> {
-        const SECURITY: runtime::Security = &[&[&API_KEY_AUTH]];
-        let path = ["/v0/accounts/", &runtime::path_segment(account_id)?].concat();
-        let mut request = Request::new(
+        let mut request = Request::operation(
             "patch_v0_accounts_by_account_id",
             Method::PATCH,
-            path,
-            SECURITY,
-        );
-        request.template("/v0/accounts/{account_id}");
+            "/v0/accounts/{account_id}",
+            &[account_id],
+            &[&[&API_KEY_AUTH]],
+        )?;
         request.json(body)?;
         Ok(request)
     }

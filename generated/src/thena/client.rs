@@ -146,7 +146,7 @@ impl Client {
     }
 }
 
-/// Operations tagged `Accounts`.
+/// Operations tagged `Accounts` and others.
 impl Client {
     /// Updates an account attribute value
     ///
@@ -167,7 +167,7 @@ impl Client {
     /// Credentials: [`ClientBuilder::bearer_auth`], or [`ClientBuilder::api_key`].
     ///
     /// # Errors
-    /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
+    /// [`Error::Api`] for a non-success status; the other [`Error`]s when it cannot be sent or read.
     pub fn update_account_attribute_value<'a>(
         &'a self,
         id: &str,
@@ -189,15 +189,13 @@ impl Client {
         id: &str,
         body: &types::UpdateAccountAttributeValueDto,
     ) -> Result<Request, Error> {
-        const SECURITY: runtime::Security = &[&[&BEARER_AUTH], &[&API_KEY]];
-        let path = ["/v1/accounts/attributes/", &runtime::path_segment(id)?].concat();
-        let mut request = Request::new(
+        let mut request = Request::operation(
             "AccountAttributeValueActionController_updateAccountAttributeValue",
             Method::PUT,
-            path,
-            SECURITY,
-        );
-        request.template("/v1/accounts/attributes/{id}");
+            "/v1/accounts/attributes/{id}",
+            &[id],
+            &[&[&BEARER_AUTH], &[&API_KEY]],
+        )?;
         request.json(body)?;
         Ok(request)
     }
@@ -221,7 +219,7 @@ impl Client {
     /// Credentials: [`ClientBuilder::api_key`].
     ///
     /// # Errors
-    /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
+    /// [`Error::Api`] for a non-success status; the other [`Error`]s when it cannot be sent or read.
     pub fn put_v1_accounts_by_id<'a>(
         &'a self,
         id: &str,
@@ -243,15 +241,13 @@ impl Client {
         id: &str,
         body: &types::UpdateAccountDto,
     ) -> Result<Request, Error> {
-        const SECURITY: runtime::Security = &[&[&API_KEY]];
-        let path = ["/v1/accounts/", &runtime::path_segment(id)?].concat();
-        let mut request = Request::new(
+        let mut request = Request::operation(
             "put_v1_accounts_by_id",
             Method::PUT,
-            path,
-            SECURITY,
-        );
-        request.template("/v1/accounts/{id}");
+            "/v1/accounts/{id}",
+            &[id],
+            &[&[&API_KEY]],
+        )?;
         request.json(body)?;
         Ok(request)
     }
@@ -272,7 +268,7 @@ impl Client {
     /// Credentials: [`ClientBuilder::bearer_auth`] and [`ClientBuilder::org_id`].
     ///
     /// # Errors
-    /// [`Error::Api`] for a non-success status (with the status, headers and body), [`Error::Decode`] when a success body does not match its schema, [`Error::Transport`] when the request cannot be sent, and [`Error::MissingCredentials`] when no credential the operation accepts is configured.
+    /// [`Error::Api`] for a non-success status; the other [`Error`]s when it cannot be sent or read.
     pub fn post_v1_accounts_contacts<'a>(
         &'a self,
         body: &types::CreateCustomerContactDto,
@@ -292,15 +288,13 @@ impl Client {
     fn post_v1_accounts_contacts_request(
         body: &types::CreateCustomerContactDto,
     ) -> Result<Request, Error> {
-        const SECURITY: runtime::Security = &[&[&BEARER_AUTH, &ORG_ID]];
-        let path = "/v1/accounts/contacts".to_owned();
-        let mut request = Request::new(
+        let mut request = Request::operation(
             "post_v1_accounts_contacts",
             Method::POST,
-            path,
-            SECURITY,
-        );
-        request.template("/v1/accounts/contacts");
+            "/v1/accounts/contacts",
+            &[],
+            &[&[&BEARER_AUTH, &ORG_ID]],
+        )?;
         request.json(body)?;
         Ok(request)
     }
