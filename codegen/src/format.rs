@@ -97,10 +97,10 @@ fn items_text(tokens: TokenStream, what: &str) -> Result<String, Diagnostic> {
     Ok(text)
 }
 
-/// The runtime's macros whose bodies are lists (`object_serde!`): prettyplease fills
+/// The runtime's macros whose bodies are lists (`object_serde!`, `string_enum!`): prettyplease fills
 /// macro bodies like prose, so [`listing_macro`] prints them one entry per line.
 fn is_listing_macro(path: &syn::Path) -> bool {
-    path.segments.last().is_some_and(|segment| segment.ident == "object_serde")
+    path.segments.last().is_some_and(|segment| segment.ident == "object_serde" || segment.ident == "string_enum")
 }
 
 /// A listing macro item: its attributes and path as prettyplease prints them, then its body with

@@ -99,7 +99,15 @@ struct CodegenArgs {
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `mi_option_purge_delay` in mimalloc 3's `mimalloc.h` (the sys crate does not name it).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 fn main() -> ExitCode {
+    // A generation frees and reallocates its token trees part after part; by default mimalloc
+    // hands freed pages back to the OS after 10 ms and faults them in again (zeroed) moments
+    // later, a tenth of GitHub's generation time. This process is short-lived: keep them.
+    // SAFETY: sets one of mimalloc's options; any value is valid, -1 means "never purge".
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Codegen(args) => codegen_command(&args),

@@ -203,31 +203,13 @@ fn string_enum(
         let variant = ident(&v.name);
         quote! { #variant, }
     });
-    let arms = variants.iter().map(|v| {
+    let values = variants.iter().map(|v| {
         let variant = ident(&v.name);
         let wire = &v.wire_value;
-        quote! { Self::#variant => #wire, }
+        quote! { #variant = #wire, }
     });
-    let serialize = if directions.ser { cfg.clone() } else { quote!(#cfg #[cfg(feature = "mock")]) };
-    let deserialize = directions.de.then(|| {
-        let from_wire = variants.iter().map(|v| {
-            let variant = ident(&v.name);
-            let wire = &v.wire_value;
-            quote! { #wire => Self::#variant, }
-        });
-        quote! {
-            #cfg
-            impl<'de> serde::Deserialize<'de> for #name {
-                fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-                    let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-                    Ok(match value.as_str() {
-                        #(#from_wire)*
-                        _ => Self::Unknown(value),
-                    })
-                }
-            }
-        }
-    });
+    let serialize = if directions.ser { quote!(serialize;) } else { quote!(serialize(feature = "mock");) };
+    let deserialize = directions.de.then(|| quote!(deserialize;));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -238,31 +220,11 @@ fn string_enum(
         }
 
         #cfg
-        impl #name {
-            /// The value as it appears on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#arms)*
-                    Self::Unknown(value) => value,
-                }
-            }
+        crate::runtime::string_enum! {
+            #name { #(#values)* }
+            #serialize
+            #deserialize
         }
-
-        #cfg
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        #serialize
-        impl serde::Serialize for #name {
-            fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        #deserialize
     }
 }
 

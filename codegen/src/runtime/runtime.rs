@@ -1905,6 +1905,54 @@ macro_rules! object_serde {
 #[allow(unused_imports)]
 pub(crate) use object_serde;
 
+/// The impls of a string enum: `as_str` and `Display` with each variant's wire value, then the
+/// serde impls wanted (`serialize;` or `serialize(cfg);`, and `deserialize;`); a value the spec
+/// does not list decodes as the enum's `Unknown(String)`.
+#[allow(unused_macros)] // in a crate without string enums
+macro_rules! string_enum {
+    ($name:ident $variants:tt $($impl:ident $(($($cfg:tt)*))?;)*) => {
+        $crate::runtime::string_enum!(@str $name $variants);
+        $($crate::runtime::string_enum!(@$impl [$($($cfg)*)?] $name $variants);)*
+    };
+    (@str $name:ident { $($variant:ident = $wire:literal),* $(,)? }) => {
+        impl $name {
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+    (@serialize [$($cfg:tt)*] $name:ident $variants:tt) => {
+        $crate::runtime::object_serde!(@cfg [$($cfg)*] impl serde::Serialize for $name {
+            fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        });
+    };
+    (@deserialize [] $name:ident { $($variant:ident = $wire:literal),* $(,)? }) => {
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+                let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(match value.as_str() {
+                    $($wire => Self::$variant,)*
+                    _ => Self::Unknown(value),
+                })
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use string_enum;
+
 /// Whether an optional property is left out when serialized: `None`, or [`Nullable::Absent`].
 pub trait Absent {
     /// Whether the value is absent.

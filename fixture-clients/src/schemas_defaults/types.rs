@@ -8,45 +8,13 @@ pub enum SettingsMode {
     Unknown(String),
 }
 
-impl SettingsMode {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fast => "fast",
-            Self::Safe => "safe",
-            Self::Unknown(value) => value,
-        }
+crate::runtime::string_enum! {
+    SettingsMode {
+        Fast = "fast",
+        Safe = "safe",
     }
-}
-
-impl std::fmt::Display for SettingsMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for SettingsMode {
-    fn serialize<__S: serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SettingsMode {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "fast" => Self::Fast,
-                "safe" => Self::Safe,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
+    serialize;
+    deserialize;
 }
 
 /// An object default is only documented.
@@ -170,43 +138,11 @@ pub enum Level {
     Unknown(String),
 }
 
-impl Level {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Low => "low",
-            Self::High => "high",
-            Self::Unknown(value) => value,
-        }
+crate::runtime::string_enum! {
+    Level {
+        Low = "low",
+        High = "high",
     }
-}
-
-impl std::fmt::Display for Level {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for Level {
-    fn serialize<__S: serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Level {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "low" => Self::Low,
-                "high" => Self::High,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
+    serialize;
+    deserialize;
 }

@@ -15,57 +15,19 @@ pub enum Awkward {
     Unknown(String),
 }
 
-impl Awkward {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AB => "a-b",
-            Self::Empty => "",
-            Self::V1x => "1x",
-            Self::Foo => "Foo",
-            Self::Foo2 => "foo",
-            Self::Foo3 => "FOO",
-            Self::Unknown2 => "unknown",
-            Self::Unknown3 => "Unknown",
-            Self::Unknown(value) => value,
-        }
+crate::runtime::string_enum! {
+    Awkward {
+        AB = "a-b",
+        Empty = "",
+        V1x = "1x",
+        Foo = "Foo",
+        Foo2 = "foo",
+        Foo3 = "FOO",
+        Unknown2 = "unknown",
+        Unknown3 = "Unknown",
     }
-}
-
-impl std::fmt::Display for Awkward {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for Awkward {
-    fn serialize<__S: serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Awkward {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "a-b" => Self::AB,
-                "" => Self::Empty,
-                "1x" => Self::V1x,
-                "Foo" => Self::Foo,
-                "foo" => Self::Foo2,
-                "FOO" => Self::Foo3,
-                "unknown" => Self::Unknown2,
-                "Unknown" => Self::Unknown3,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
+    serialize;
+    deserialize;
 }
 
 /// An integer enum.
@@ -124,45 +86,13 @@ pub enum Colour {
     Unknown(String),
 }
 
-impl Colour {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Red => "red",
-            Self::Green => "green",
-            Self::Unknown(value) => value,
-        }
+crate::runtime::string_enum! {
+    Colour {
+        Red = "red",
+        Green = "green",
     }
-}
-
-impl std::fmt::Display for Colour {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for Colour {
-    fn serialize<__S: serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Colour {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "red" => Self::Red,
-                "green" => Self::Green,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
+    serialize;
+    deserialize;
 }
 
 /// A single-value `const`.
@@ -173,43 +103,12 @@ pub enum Kind {
     Unknown(String),
 }
 
-impl Kind {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fixed => "fixed",
-            Self::Unknown(value) => value,
-        }
+crate::runtime::string_enum! {
+    Kind {
+        Fixed = "fixed",
     }
-}
-
-impl std::fmt::Display for Kind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for Kind {
-    fn serialize<__S: serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Kind {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "fixed" => Self::Fixed,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
+    serialize;
+    deserialize;
 }
 
 /// An integer `const`.
@@ -295,45 +194,13 @@ pub enum TaskShade {
     Unknown(String),
 }
 
-impl TaskShade {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Light => "light",
-            Self::Dark => "dark",
-            Self::Unknown(value) => value,
-        }
+crate::runtime::string_enum! {
+    TaskShade {
+        Light = "light",
+        Dark = "dark",
     }
-}
-
-impl std::fmt::Display for TaskShade {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for TaskShade {
-    fn serialize<__S: serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TaskShade {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "light" => Self::Light,
-                "dark" => Self::Dark,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
+    serialize;
+    deserialize;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -40,60 +40,20 @@ pub enum AccountAttributeValueResponseDtoAttribute {
     Unknown(String),
 }
 
-impl AccountAttributeValueResponseDtoAttribute {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccountStatus => "account_status",
-            Self::AccountClassification => "account_classification",
-            Self::ContactType => "contact_type",
-            Self::ActivityType => "activity_type",
-            Self::ActivityStatus => "activity_status",
-            Self::NoteType => "note_type",
-            Self::TaskType => "task_type",
-            Self::TaskStatus => "task_status",
-            Self::TaskPriority => "task_priority",
-            Self::Unknown(value) => value,
-        }
+crate::runtime::string_enum! {
+    AccountAttributeValueResponseDtoAttribute {
+        AccountStatus = "account_status",
+        AccountClassification = "account_classification",
+        ContactType = "contact_type",
+        ActivityType = "activity_type",
+        ActivityStatus = "activity_status",
+        NoteType = "note_type",
+        TaskType = "task_type",
+        TaskStatus = "task_status",
+        TaskPriority = "task_priority",
     }
-}
-
-impl std::fmt::Display for AccountAttributeValueResponseDtoAttribute {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "mock")]
-impl serde::Serialize for AccountAttributeValueResponseDtoAttribute {
-    fn serialize<__S: serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AccountAttributeValueResponseDtoAttribute {
-    fn deserialize<__D: serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "account_status" => Self::AccountStatus,
-                "account_classification" => Self::AccountClassification,
-                "contact_type" => Self::ContactType,
-                "activity_type" => Self::ActivityType,
-                "activity_status" => Self::ActivityStatus,
-                "note_type" => Self::NoteType,
-                "task_type" => Self::TaskType,
-                "task_status" => Self::TaskStatus,
-                "task_priority" => Self::TaskPriority,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
+    serialize(feature = "mock");
+    deserialize;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
