@@ -122,7 +122,7 @@ fn tag_section(
 ) -> TokenStream {
     let mut items = Vec::new();
     // Methods compiled by this tag's feature alone share one `#[cfg]` on their `impl` block;
-    // those of operations with several tags carry their own.
+    // those of operations with several tags carry their own, in a second block.
     let mut own_feature: Option<&[String]> = None;
     let (mut own, mut others) = (Vec::new(), Vec::new());
     for op in operations {
@@ -133,7 +133,8 @@ fn tag_section(
             items.push(gate_items(&TagFeatures::cfg_of(features), shared_error));
         }
         items.push(gate_items(&cfg, &emitted.items));
-        if op_features.len() == 1 && own_feature.is_none_or(|own| own == op_features) {
+        // (Without tag features every method is ungated: all are the block's own.)
+        if op_features.len() <= 1 && own_feature.is_none_or(|own| own == op_features) {
             own_feature = Some(op_features);
             own.push(emitted.methods);
         } else {

@@ -146,7 +146,7 @@ impl Client {
     }
 }
 
-/// Operations tagged `Accounts` and others.
+/// Operations tagged `Accounts`.
 impl Client {
     /// Updates an account attribute value
     ///
