@@ -149,9 +149,8 @@ pub fn lower_document(
 /// Drops `value` on another thread: freeing a large spec's tree (GitHub's: a few hundred
 /// thousand allocations) need not delay the stages after it.
 fn drop_aside<T: Send + 'static>(value: T) {
-    if std::thread::Builder::new().spawn(move || drop(value)).is_err() {
-        // No thread to spare: the value was dropped with the failed spawn's closure.
-    }
+    // When no thread can be spawned, the value is dropped here, with the closure.
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
 }
 
 /// Generates the whole crate from its specs. Errors from every spec are returned together.

@@ -681,11 +681,6 @@ impl Request {
         Ok(request)
     }
 
-    /// Sets the path template reported in tracing spans.
-    pub fn template(&mut self, template: &'static str) {
-        self.template = template;
-    }
-
     /// Adds a query parameter when it has a value.
     pub fn query_if<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: Option<&T>) {
         if let Some(value) = value {

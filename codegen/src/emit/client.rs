@@ -155,11 +155,9 @@ fn tag_section(
             }
         }
     });
+    // Only tagged operations have several features.
     let others_block = (!others.is_empty()).then(|| {
-        let doc = match tag {
-            Some(tag) => format!(" Operations tagged `{tag}` and others."),
-            None => " Operations without a tag.".to_owned(),
-        };
+        let doc = format!(" Operations tagged `{}` and others.", tag.unwrap_or_default());
         quote! {
             #[doc = #doc]
             impl Client {
@@ -1279,7 +1277,6 @@ fn regex_escape(literal: &str) -> String {
     })
 }
 
-/// The expression that builds the percent-encoded path: literal parts and encoded parameters.
 /// The value of each `{placeholder}` of the path template, in order, as `&str`.
 fn path_segments(op: &Operation, path_params: &[&Param]) -> Vec<TokenStream> {
     let mut segments = Vec::new();
