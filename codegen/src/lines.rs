@@ -89,14 +89,8 @@ impl<'a> LineIndex<'a> {
             if column <= parent_indent {
                 continue;
             }
-            // Every key this line would match: `key:`, `"key":` or `'key':`.
-            for (at, _) in content.match_indices(':') {
-                block.keys.entry(&content[..at]).or_insert((offset, column));
-                for quote in ['"', '\''] {
-                    if at >= 2 && content.starts_with(quote) && content[..at].ends_with(quote) {
-                        block.keys.entry(&content[1..at - 1]).or_insert((offset, column));
-                    }
-                }
+            for candidate in key_candidates(content) {
+                block.keys.entry(candidate).or_insert((offset, column));
             }
             if let Some(found) = block.keys.get(key) {
                 return Some(*found);
@@ -104,6 +98,33 @@ impl<'a> LineIndex<'a> {
         }
         None
     }
+}
+
+/// The keys a line can start with: the text before the first `: ` (or a `:` ending the line), and
+/// a quoted key followed by `:` (`"key":`, `'key':`). At most two per line, each hashed once, so a
+/// minified one-line document costs time linear in its size (hashing every prefix before every
+/// colon was quadratic).
+fn key_candidates(content: &str) -> impl Iterator<Item = &str> {
+    let bytes = content.as_bytes();
+    let plain = content
+        .match_indices(':')
+        .find(|(at, _)| bytes.get(at + 1).is_none_or(|b| b.is_ascii_whitespace()))
+        .map(|(at, _)| &content[..at]);
+    let quoted = match bytes.first() {
+        Some(&quote @ (b'"' | b'\'')) => {
+            let mut escaped = false;
+            let close = bytes.iter().enumerate().skip(1).find(|&(_, &b)| {
+                let closes = b == quote && !escaped;
+                escaped = quote == b'"' && b == b'\\' && !escaped;
+                closes
+            });
+            close
+                .filter(|&(at, _)| bytes[at + 1..].iter().find(|b| !b.is_ascii_whitespace()) == Some(&b':'))
+                .map(|(at, _)| &content[1..at])
+        }
+        _ => None,
+    };
+    plain.into_iter().chain(quoted)
 }
 
 fn indent_of(line: &str) -> usize {
@@ -191,5 +212,22 @@ paths:
         let json = "{\n  \"info\": {\n    \"title\": \"t\"\n  },\n  \"paths\": {}\n}\n";
         assert_eq!(line_of(json, "#/info/title"), Some(3));
         assert_eq!(line_of(json, "#/paths"), Some(5));
+    }
+
+    #[test]
+    fn keys_with_colons_and_quotes_are_found() {
+        let yaml = "paths:\n  /v1/{name}:cancel:\n    post: {}\n  \"/a:b\": {}\n  'it''s': 1\n";
+        assert_eq!(line_of(yaml, "#/paths/~1v1~1{name}:cancel/post"), Some(3));
+        assert_eq!(line_of(yaml, "#/paths/~1a:b"), Some(4));
+    }
+
+    #[test]
+    fn a_minified_document_gives_no_line() {
+        // The pointer locates the problem; line 1 of a one-line file would say nothing more.
+        let json = r#"{"openapi":"3.0.0","paths":{"/a":{"get":{"operationId":"x"}}}}"#;
+        assert_eq!(line_of(json, "#/paths/~1a/get"), None);
+        // Many colons on one line: each line yields at most two keys, however long it is.
+        let long = format!("{{{}\"k\":1}}", "\"a\":1,".repeat(200_000));
+        assert_eq!(line_of(&long, "#/k"), None);
     }
 }

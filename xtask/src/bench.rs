@@ -61,17 +61,8 @@ pub struct BenchArgs {
 /// `cargo xtask bench`.
 pub fn run(root: &Path, args: &BenchArgs) -> Result<ExitCode> {
     if cfg!(debug_assertions) && !args.allow_debug {
-        // Timing an unoptimised generator measures the wrong thing: re-run as a release build.
-        eprintln!("bench: debug build; re-running with `cargo run --release -p xtask`");
-        let forwarded: Vec<String> = std::env::args().skip(1).collect();
-        let status = Command::new(cargo())
-            .args(["run", "--release", "--quiet", "-p", "xtask", "--"])
-            .args(&forwarded)
-            .arg("--allow-debug")
-            .current_dir(root)
-            .status()
-            .context("running the release build of xtask")?;
-        return Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE });
+        // Timing an unoptimised generator measures the wrong thing.
+        return crate::rerun_as_release(root, "--allow-debug");
     }
     if args.compile {
         compile(root, args)

@@ -3,6 +3,7 @@
 mod bench;
 mod corpus;
 mod diff;
+mod directory;
 mod examples;
 
 use anyhow::{bail, Context, Result};
@@ -30,11 +31,13 @@ enum Command {
         #[arg(long)]
         filter: Option<String>,
         /// Only specs whose entry file is at most this many KB.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "directory")]
         max_kb: Option<u64>,
         /// Generate only; skip `cargo check`.
         #[arg(long)]
         no_check: bool,
+        #[command(flatten)]
+        directory: directory::DirectoryArgs,
     },
     /// Check that every component schema's `example` in ../shared/corpus/ decodes into its generated
     /// type and encodes back to an equal value; print per-spec counts.
@@ -52,6 +55,22 @@ enum Command {
     /// Time generation over the corpus against its parse floor (and progenitor, when installed);
     /// with `--compile`, time `cargo check` of generated crates.
     Bench(bench::BenchArgs),
+    /// Generate one spec in memory and print one JSON line (used by `corpus --directory`).
+    #[command(hide = true)]
+    DirectoryOne {
+        #[arg(long)]
+        spec: PathBuf,
+    },
+    /// Generate specs into one crate, a module each (used by `corpus --directory`).
+    #[command(hide = true)]
+    DirectoryBatch {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        name: String,
+        /// `MODULE=SPEC`
+        members: Vec<String>,
+    },
     /// Generate one spec and print the process's peak RSS (used by `bench`).
     #[command(hide = true)]
     BenchPeak { spec: PathBuf, display: String },
@@ -111,7 +130,14 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Codegen(args) => codegen_command(&args),
-        Command::Corpus { filter, max_kb, no_check } => {
+        Command::Corpus { filter, no_check, mut directory, .. } if directory.directory => {
+            directory.filter = filter;
+            directory.no_check = no_check;
+            directory::run(&workspace_root(), &directory)
+        }
+        Command::DirectoryOne { spec } => Ok(directory::generate_one(&spec)),
+        Command::DirectoryBatch { out, name, members } => directory::generate_batch(&out, &name, &members),
+        Command::Corpus { filter, max_kb, no_check, .. } => {
             corpus::run(&workspace_root(), filter.as_deref(), max_kb, no_check).map(|ok| {
                 if ok {
                     ExitCode::SUCCESS
@@ -140,6 +166,21 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Runs this same command line again as a release build (commands that time the generator, or
+/// run it thousands of times), with `flag` added so the release build does not recurse.
+fn rerun_as_release(root: &Path, flag: &str) -> Result<ExitCode> {
+    eprintln!("debug build; re-running with `cargo run --release -p xtask`");
+    let forwarded: Vec<String> = std::env::args().skip(1).collect();
+    let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["run", "--release", "--quiet", "-p", "xtask", "--"])
+        .args(&forwarded)
+        .arg(flag)
+        .current_dir(root)
+        .status()
+        .context("running the release build of xtask")?;
+    Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 fn workspace_root() -> PathBuf {
