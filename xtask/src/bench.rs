@@ -46,9 +46,9 @@ pub struct BenchArgs {
     /// Measure `cargo check` of generated crates instead of generation.
     #[arg(long)]
     compile: bool,
-    /// With `--compile`: a corpus spec (path under ../shared/corpus) or spec file (repeatable;
-    /// default: oxide/nexus.json and github/api.github.com-2021-10-10.json).
-    #[arg(long = "spec", requires = "compile")]
+    /// A corpus spec (path under ../shared/corpus) or any spec file (repeatable). Generation:
+    /// instead of the corpus. `--compile`: default oxide/nexus.json and GitHub 2021-10-10.
+    #[arg(long = "spec")]
     specs: Vec<String>,
     /// With `--compile`: the tag feature checked on its own (default: the first in Cargo.toml).
     #[arg(long, requires = "compile")]
@@ -173,6 +173,14 @@ fn generation(root: &Path, args: &BenchArgs) -> Result<ExitCode> {
     let (dir, specs) = if args.scaling {
         let dir = root.join("target/bench/scaling");
         (dir.clone(), write_synthetic(&dir)?)
+    } else if !args.specs.is_empty() {
+        // Absolute, or relative to the corpus when it holds the file, else to the working folder.
+        let corpus = root.join("../shared/corpus");
+        let resolve = |s: &String| {
+            let path = if corpus.join(s).is_file() { corpus.join(s) } else { PathBuf::from(s) };
+            std::path::absolute(&path).unwrap_or(path).display().to_string()
+        };
+        (PathBuf::from("/"), args.specs.iter().map(resolve).collect())
     } else {
         let corpus = root.join("../shared/corpus");
         let specs = manifest_specs(&corpus)?;
