@@ -127,3 +127,42 @@ fn an_unsupported_construct_warns_with_its_pointer_and_falls_back() {
     let types = &generated.files.iter().find(|f| f.path == "src/types.rs").unwrap().contents;
     assert!(types.contains("pub type NotAString = serde_json::Value;"), "{types}");
 }
+
+#[test]
+fn scalars_where_the_model_wants_strings_are_read_as_text_with_their_line() {
+    let (warnings, generated) = warnings(
+        "openapi: 3.0\ninfo:\n  title: t\n  version: 1\npaths:\n  /a:\n    get:\n      operationId: getA\n      \
+         responses:\n        '200':\n          description: 200\n",
+    );
+    let found: Vec<(&str, &str, Option<usize>)> =
+        warnings.iter().map(|w| (w.code, w.pointer.as_str(), w.line)).collect();
+    assert_eq!(
+        found,
+        [
+            ("W0019", "#/openapi", Some(1)),
+            ("W0019", "#/info/version", Some(4)),
+            ("W0019", "#/paths/~1a/get/responses/200/description", Some(11)),
+        ]
+    );
+    assert_eq!(warnings[1].message, "`version` is a number where a string is expected: read as the string \"1\"");
+    assert!(client_source(&generated).contains("pub fn get_a<'a>("));
+    // --strict: each is an error.
+    let strict = generate("openapi: 3.0\ninfo: {title: t, version: '1'}\npaths: {}\n", true).unwrap_err();
+    assert_eq!(strict[0].code, "W0019");
+}
+
+#[test]
+fn a_type_list_in_a_30_document_and_a_callback_ref_are_warnings() {
+    let (warnings, generated) = warnings(&format!(
+        "{HEAD}paths:\n  /a:\n    post:\n      operationId: postA\n      callbacks:\n        done: {{$ref: '#/components/callbacks/Done'}}\n      \
+         responses: {{}}\ncomponents:\n  callbacks:\n    Done: {{}}\n  schemas:\n    S:\n      type: object\n      properties:\n        \
+         x: {{type: [string, 'null']}}\n"
+    ));
+    let found: Vec<(&str, &str)> = warnings.iter().map(|w| (w.code, w.pointer.as_str())).collect();
+    assert_eq!(
+        found,
+        [("W0055", "#/paths/~1a/post/callbacks/done"), ("W0013", "#/components/schemas/S/properties/x/type")]
+    );
+    let types = &generated.files.iter().find(|f| f.path == "src/types.rs").unwrap().contents;
+    assert!(types.contains("pub x: crate::runtime::Nullable<String>,"), "{types}");
+}

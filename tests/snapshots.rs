@@ -38,6 +38,12 @@ fn fixture_naming() {
     assert_files("naming", &fixture("naming"));
 }
 
+/// Names that clash with the generated code's own or with each other: see `codegen::naming`.
+#[test]
+fn fixture_collisions() {
+    assert_files("collisions", &fixture("collisions"));
+}
+
 #[test]
 fn fixture_composition() {
     assert_files("composition", &fixture("composition"));

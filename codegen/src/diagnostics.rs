@@ -63,6 +63,9 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// So a write error (E0081 to E0085) can travel as any error (`anyhow` in xtask).
+impl std::error::Error for Diagnostic {}
+
 /// Escapes one JSON pointer token (RFC 6901).
 pub fn escape_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")

@@ -22,6 +22,9 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Security schemes the client can be configured with.
     pub security_schemes: Vec<SecurityScheme>,
+    /// The cargo feature of each tag (tag, feature), in order of first use, when a standalone crate
+    /// gets tag features (operations have two tags or more between them); else empty.
+    pub tag_features: Vec<(String, String)>,
 }
 
 /// A server URL from the spec.
@@ -110,10 +113,18 @@ pub enum TypeKind {
     Untagged {
         /// Variants, named after their schema.
         variants: Vec<(String, TypeRef)>,
+        /// Indexes of the variants stored in a `Box` to break a cycle of directly contained types.
+        boxed: Vec<usize>,
     },
     /// A named alias of another type (a component schema that is a primitive, array or map).
     Alias {
         /// The aliased type.
+        target: TypeRef,
+    },
+    /// An alias that mentions itself (`A: {type: array, items: {$ref: A}}`), which a Rust type
+    /// alias cannot: a tuple struct around the target, transparent to serde.
+    Newtype {
+        /// The wrapped type.
         target: TypeRef,
     },
     /// The non-path parameters of one operation, passed as one value.
@@ -155,6 +166,8 @@ pub struct TaggedVariant {
     pub tags: Vec<String>,
     /// The variant's type.
     pub ty: TypeRef,
+    /// Whether the variant must be boxed to break a cycle of directly contained types.
+    pub boxed: bool,
 }
 
 /// One property of a struct (or one parameter of a params struct).
@@ -390,6 +403,32 @@ pub struct Operation {
     pub security: Vec<Vec<String>>,
     /// `x-pagination`, when the spec sets it.
     pub pagination: Option<PaginationHint>,
+    /// The names of what the client and the mock server generate for it besides the method.
+    pub names: OperationNames,
+}
+
+/// The Rust names of the helpers and types one operation may generate, decided with every other
+/// name of their scope (see [`crate::naming`]). Each is reserved whether or not it is generated.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OperationNames {
+    /// The private `Client` function that builds the request (`list_request`).
+    pub request: String,
+    /// The `Client` method also returning the declared response headers (`list_with_headers`).
+    pub with_headers: String,
+    /// The `Client` method streaming a binary body (`list_download`).
+    pub download: String,
+    /// The `Client` method paging through the results (`list_stream`).
+    pub stream: String,
+    /// The `mock::Server` method.
+    pub mock: String,
+    /// The enum of typed error bodies (`ListError`).
+    pub error: String,
+    /// The enum of several success bodies (`ListSuccess`).
+    pub success: String,
+    /// The struct of declared response headers (`ListHeaders`).
+    pub headers: String,
+    /// The enum of the request body's media types (`ListContent`).
+    pub content: String,
 }
 
 /// What a successful call returns.
@@ -455,8 +494,8 @@ impl TypeKind {
         match self {
             TypeKind::Struct { fields, additional } => fields.iter().map(|f| &f.ty).chain(additional).collect(),
             TypeKind::Params { fields } => fields.iter().map(|f| &f.ty).collect(),
-            TypeKind::Untagged { variants } => variants.iter().map(|(_, t)| t).collect(),
-            TypeKind::Alias { target } => vec![target],
+            TypeKind::Untagged { variants, .. } => variants.iter().map(|(_, t)| t).collect(),
+            TypeKind::Alias { target } | TypeKind::Newtype { target } => vec![target],
             TypeKind::StringEnum { .. } | TypeKind::IntegerEnum { .. } => Vec::new(),
             TypeKind::Tagged { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
         }
@@ -492,21 +531,38 @@ impl Operation {
 
 /// The names reachable from `roots` through the types' references, `roots` included.
 pub fn reachable_types(types: &[TypeDef], roots: Vec<String>) -> std::collections::HashSet<String> {
-    let by_name: std::collections::HashMap<&str, &TypeKind> =
-        types.iter().map(|t| (t.name.as_str(), &t.kind)).collect();
-    let mut seen = std::collections::HashSet::new();
-    let mut pending = roots;
-    while let Some(name) = pending.pop() {
-        if !seen.insert(name.clone()) {
-            continue;
-        }
-        if let Some(kind) = by_name.get(name.as_str()) {
-            for ty in kind.type_refs() {
-                ty.collect_named(&mut pending);
+    TypeIndex::new(types).reachable(roots)
+}
+
+/// Types by name, built once for many reachability walks (one per tag feature: building it per
+/// walk made Microsoft Graph's 500 tags cost tags x types).
+pub struct TypeIndex<'a> {
+    by_name: std::collections::HashMap<&'a str, &'a TypeKind>,
+}
+
+impl<'a> TypeIndex<'a> {
+    /// Indexes `types` by name.
+    pub fn new(types: &'a [TypeDef]) -> Self {
+        Self { by_name: types.iter().map(|t| (t.name.as_str(), &t.kind)).collect() }
+    }
+
+    /// Every named type reachable from `roots`, the roots included.
+    pub fn reachable(&self, roots: Vec<String>) -> std::collections::HashSet<String> {
+        let by_name = &self.by_name;
+        let mut seen = std::collections::HashSet::new();
+        let mut pending = roots;
+        while let Some(name) = pending.pop() {
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            if let Some(kind) = by_name.get(name.as_str()) {
+                for ty in kind.type_refs() {
+                    ty.collect_named(&mut pending);
+                }
             }
         }
+        seen
     }
-    seen
 }
 
 impl StatusMatch {

@@ -19,6 +19,7 @@ pub mod normalise;
 pub mod overlay;
 pub mod parse;
 pub mod pipeline;
+pub mod sanitise;
 pub mod workspace;
 pub mod write;
 

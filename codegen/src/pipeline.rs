@@ -107,10 +107,12 @@ pub fn standalone(
 ) -> (CrateSpec, ApiSource) {
     let title = document.pointer("/info/title").and_then(|t| t.as_str()).unwrap_or("api").to_owned();
     let module = crate::naming::value_name(&title).trim_start_matches("r#").to_owned();
-    // Lower case, so the library's crate name is snake case and compiles without warnings.
+    // Lower case, so the library's crate name is snake case and compiles without warnings. A name
+    // from the title is made valid (`type` -> `type-api`); an invalid `--name` (`123`) is refused
+    // by `generate_crate` (E0080).
     let package = name.map_or_else(
-        || module.replace('_', "-"),
-        |n| n.to_ascii_lowercase().replace(|c: char| !c.is_ascii_alphanumeric() && c != '_', "-"),
+        || crate::sanitise::package_name_from_title(&module.replace('_', "-")),
+        crate::sanitise::package_name,
     );
     let spec = CrateSpec {
         package,
@@ -133,7 +135,10 @@ pub fn lower_document(
         d.file = file.to_owned();
         d
     };
-    let mut warnings = crate::normalise::normalise(&mut document).map_err(|d| vec![located(d)])?;
+    let mut origins = std::collections::HashMap::new();
+    let mut warnings = crate::normalise::normalise_traced(&mut document, &mut origins).map_err(|d| vec![located(d)])?;
+    // Diagnostics inside components hoisted from `$ref` targets name the place they came from.
+    let located = |d: Diagnostic| located(crate::normalise::relocate(d, &origins));
     let spec = crate::parse::parse(&document).map_err(|d| vec![located(d)])?;
     drop_aside(document);
     let lowered = crate::lower::lower(&spec, options);
@@ -159,6 +164,13 @@ pub fn generate_crate(
     sources: Vec<ApiSource>,
     options: &Options,
 ) -> Result<GeneratedCrate, Vec<Diagnostic>> {
+    if let Some(problem) = crate::sanitise::package_name_problem(&spec.package) {
+        let name = crate::sanitise::comment_text(&spec.package);
+        let mut d =
+            Diagnostic::error("E0080", "#/package/name", format!("`{name}` is not a valid package name: {problem}"));
+        d.file = "Cargo.toml".to_owned();
+        return Err(vec![d]);
+    }
     let mut lowered = Vec::new();
     let mut errors = Vec::new();
     for source in sources {
@@ -259,7 +271,7 @@ pub fn generate_crate(
 }
 
 /// Warning codes that mean "this schema became `serde_json::Value`".
-const VALUE_FALLBACKS: &[&str] = &["W0012", "W0030", "W0032"];
+const VALUE_FALLBACKS: &[&str] = &["W0012", "W0030", "W0032", "W0033"];
 
 /// Fills in the line of each diagnostic from the spec's source text.
 fn with_lines(mut diagnostics: Vec<Diagnostic>, text: Option<&str>) -> Vec<Diagnostic> {

@@ -36,6 +36,10 @@ pub const FIXTURES: Target =
 /// Every target `cargo xtask codegen` writes and `--check` compares.
 pub const TARGETS: [Target; 2] = [PRODUCT, FIXTURES];
 
+/// Names an API module of the multi-API crate cannot have: its `runtime` module, and the
+/// `default` and `mock` cargo features.
+const MODULES_RESERVED: &[&str] = &["runtime", "default", "mock"];
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Config {
@@ -93,6 +97,26 @@ pub fn load_target(root: &Path, target: &Target) -> Result<(CrateSpec, Vec<ApiSo
     let config: Config = toml::from_str(&text).map_err(|e| fail("E0005", format!("invalid config: {e}")))?;
 
     let mut errors = Vec::new();
+    // Each module is a `pub mod` beside `runtime` and a cargo feature beside `default` and `mock`.
+    let mut modules = crate::naming::Namespace::with_reserved(MODULES_RESERVED);
+    for api in &config.api {
+        let module = api.module.as_str();
+        let problem = if crate::naming::value_name(module) != module {
+            Some("is not a snake_case Rust identifier")
+        } else if modules.is_reserved(module) {
+            Some("is a name the generated crate already uses (`runtime`, `default`, `mock`)")
+        } else if modules.contains(module) {
+            Some("is listed twice")
+        } else {
+            None
+        };
+        match problem {
+            Some(problem) => errors.extend(fail("E0005", format!("module `{module}` {problem}: pick another name"))),
+            None => {
+                modules.claim(module.to_owned(), "_");
+            }
+        }
+    }
     let listed: Vec<&str> = config
         .api
         .iter()
@@ -270,5 +294,34 @@ mod tests {
         let updated = set_crate_version(config, "0.2.0").expect("has a version");
         assert_eq!(updated, config.replace("version = \"0.1.0\" # x", "version = \"0.2.0\""));
         assert_eq!(set_crate_version("[crate]\nname = \"a\"\n[x]\nversion = \"1\"\n", "2.0.0"), None);
+    }
+
+    #[test]
+    fn module_names_must_be_identifiers_not_reserved_and_unique() {
+        let root = std::env::temp_dir().join(format!("codegen-modules-{}", std::process::id()));
+        let specs = root.join(SPECS_DIR);
+        std::fs::create_dir_all(&specs).expect("temp dir");
+        std::fs::write(specs.join("a.yaml"), "openapi: 3.0.3\ninfo: {title: A, version: '1'}\npaths: {}\n")
+            .expect("spec");
+        let apis: String = ["runtime", "mock", "my-api", "type", "a", "a"]
+            .iter()
+            .map(|m| format!("[[api]]\nspec = \"a.yaml\"\nmodule = \"{m}\"\n"))
+            .collect();
+        let config = format!("[crate]\nname = \"c\"\nversion = \"0.1.0\"\ndescription = \"d\"\n{apis}");
+        std::fs::write(specs.join("codegen.toml"), config).expect("config");
+        let errors = load(&root).expect_err("invalid module names");
+        std::fs::remove_dir_all(&root).ok();
+        let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+        assert!(errors.iter().all(|e| e.code == "E0005"), "{messages:?}");
+        assert_eq!(messages.len(), 5, "{messages:?}");
+        for (module, problem) in [
+            ("runtime", "already uses"),
+            ("mock", "already uses"),
+            ("my-api", "snake_case"),
+            ("type", "snake_case"),
+            ("a", "twice"),
+        ] {
+            assert!(messages.iter().any(|m| m.contains(&format!("`{module}`")) && m.contains(problem)), "{messages:?}");
+        }
     }
 }

@@ -54,6 +54,7 @@
     clippy::doc_overindented_list_items,
     clippy::too_long_first_doc_paragraph
 )]
+#![allow(clippy::large_enum_variant)]
 pub mod runtime;
 
 #[cfg(feature = "responses")]

@@ -47,6 +47,7 @@
     clippy::doc_overindented_list_items,
     clippy::too_long_first_doc_paragraph
 )]
+#![allow(clippy::large_enum_variant)]
 pub mod runtime;
 
 #[cfg(feature = "thena")]

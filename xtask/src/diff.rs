@@ -146,20 +146,37 @@ fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>> {
 
 /// `cargo xtask codegen` for the project's crate: generates it at the version its spec changes
 /// imply; writes (or, with `--check`, compares) it with its changelog and spec snapshots.
+///
+/// The order of the writes is what makes a version bump impossible to lose. The snapshots in
+/// `generated/specs/` record "these specs are released"; a run compares the specs with them and
+/// bumps `specs/codegen.toml`'s version by what changed. So:
+///
+/// 1. every refusal of the writer is checked first (nothing written yet);
+/// 2. the bumped version is written into `specs/codegen.toml`;
+/// 3. then `generated/` (code, changelog, new snapshots), each file atomically;
+/// 4. last, the snapshots of removed modules are deleted.
+///
+/// Stopped after 2 or 3, `generated/` still holds the old snapshots (or some of the new files):
+/// `--check` fails (the output differs at the version now in the config), and the next run sees the
+/// same spec changes again and bumps once more from the already bumped version: at worst one bump
+/// too many, never one missing. Written the other way round (as before), a stop between 3 and 2 left
+/// new snapshots beside the old version: the next run saw no change and generated the old version,
+/// shipping the API change without a bump.
 pub fn codegen_product(args: &crate::CodegenArgs, root: &Path, options: &Options) -> Result<ExitCode> {
     let (generated, release) = match workspace::generate_release(root, options) {
         Ok((generated, release)) => (Ok(generated), Some(release)),
         Err(errors) => (Err(errors), None),
     };
     let out_dir = root.join(workspace::GENERATED_DIR);
-    let code = crate::codegen_one(args, generated, &out_dir, workspace::GENERATED_DIR)?;
+    let bump = || release.as_ref().map_or(Ok(()), |release| bump_version(root, release));
+    let code = crate::codegen_one(args, generated, &out_dir, workspace::GENERATED_DIR, bump)?;
     let Some(release) = release else { return Ok(code) };
     if args.check {
         if code != ExitCode::SUCCESS {
             print_check_report(&release);
         }
     } else {
-        apply_release(root, &release)?;
+        finish_release(root, &release)?;
     }
     Ok(code)
 }
@@ -173,16 +190,9 @@ fn print_check_report(release: &Release) {
     eprintln!("\nWhat the spec changes mean for users of the generated crate:\n\n{}", release.report);
 }
 
-/// After writing: the new version into `specs/codegen.toml`, gone modules' snapshots deleted.
-fn apply_release(root: &Path, release: &Release) -> Result<()> {
-    for stale in &release.stale_snapshots {
-        let path = root.join(workspace::GENERATED_DIR).join(stale);
-        std::fs::remove_file(&path).with_context(|| format!("deleting {}", path.display()))?;
-    }
+/// Before writing `generated/`: the report, and the new version into `specs/codegen.toml`.
+fn bump_version(root: &Path, release: &Release) -> Result<()> {
     let report = &release.report;
-    if release.first {
-        eprintln!("recorded the specs' state in {}/: later spec changes are reported", workspace::GENERATED_DIR);
-    }
     if report.changes.is_empty() {
         return Ok(());
     }
@@ -193,7 +203,7 @@ fn apply_release(root: &Path, release: &Release) -> Result<()> {
         let Some(updated) = workspace::set_crate_version(&text, &report.next_version) else {
             bail!("{} has no `version` in its [crate] table", config.display());
         };
-        std::fs::write(&config, updated).with_context(|| format!("writing {}", config.display()))?;
+        codegen::write::replace_file(&config, &updated)?;
         eprintln!(
             "{}: version {} -> {}; {}/{} has the entry",
             config.display(),
@@ -202,6 +212,18 @@ fn apply_release(root: &Path, release: &Release) -> Result<()> {
             workspace::GENERATED_DIR,
             codegen::changelog::CHANGELOG_FILE
         );
+    }
+    Ok(())
+}
+
+/// After writing `generated/`: gone modules' snapshots deleted.
+fn finish_release(root: &Path, release: &Release) -> Result<()> {
+    let generated = root.join(workspace::GENERATED_DIR);
+    for stale in &release.stale_snapshots {
+        codegen::write::remove_generated(&generated, stale)?;
+    }
+    if release.first {
+        eprintln!("recorded the specs' state in {}/: later spec changes are reported", workspace::GENERATED_DIR);
     }
     Ok(())
 }

@@ -452,7 +452,9 @@ fn batches<'a>(specs: &[&'a Generated], batch_kb: u64) -> Vec<Vec<&'a Generated>
             size = 0;
         }
         size += spec.rust_kb;
-        batches.last_mut().map(|b| b.push(*spec));
+        if let Some(batch) = batches.last_mut() {
+            batch.push(*spec);
+        }
     }
     batches
 }
@@ -549,10 +551,10 @@ fn clippy(workspace: &Path, target: &Path) -> Result<HashMap<(usize, String), Fa
             .and_then(|s| s["file_name"].as_str())
             .unwrap_or_default();
         let module = file.split('/').skip_while(|part| *part != "src").nth(1).filter(|m| !m.ends_with(".rs"));
-        if code.is_none() && module.is_none() {
-            if text.starts_with("aborting") || text.contains("warnings emitted") || text.contains("previous error") {
-                continue;
-            }
+        let summary =
+            text.starts_with("aborting") || text.contains("warnings emitted") || text.contains("previous error");
+        if code.is_none() && module.is_none() && summary {
+            continue;
         }
         let class = code.map_or_else(|| excerpt(text, 60), str::to_owned);
         let hard = code.is_none_or(|c| c.starts_with('E'));

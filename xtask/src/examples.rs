@@ -102,9 +102,11 @@ fn check_spec(root: &Path, path: &Path, spec: &str) -> Row {
     };
     let out = root.join("target/examples").join(&slug);
     let lib = crate_spec.package.replace('-', "_");
-    let written = codegen::write::write_crate(&out, &generated)
-        .and_then(|_| std::fs::create_dir_all(out.join("tests")))
-        .and_then(|()| std::fs::write(out.join("tests/examples.rs"), test_file(&lib, &examples)));
+    let written = codegen::write::write_crate(&out, &generated).map_err(|d| d.to_string()).and_then(|_| {
+        std::fs::create_dir_all(out.join("tests"))
+            .and_then(|()| std::fs::write(out.join("tests/examples.rs"), test_file(&lib, &examples)))
+            .map_err(|e| e.to_string())
+    });
     if let Err(e) = written {
         row.note = format!("write failed: {e}");
         return row;

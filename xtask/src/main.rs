@@ -108,6 +108,11 @@ struct CodegenArgs {
     /// With `--spec`: keep `date-time` and `date` as `String`.
     #[arg(long, requires = "spec")]
     formats_as_strings: bool,
+    /// With `--out`: also overwrite files in the folder that this generator did not write (no
+    /// `@generated` header of its own, or another command's). Symbolic links and protected folders
+    /// are still refused, and such files are never deleted.
+    #[arg(long, requires = "out")]
+    force: bool,
     /// Diff lines shown per stale file with `--check`.
     #[arg(long, default_value_t = 40)]
     diff_lines: usize,
@@ -191,7 +196,7 @@ fn codegen_command(args: &CodegenArgs) -> Result<ExitCode> {
     let options = Options { strict: args.strict };
     if let (Some(spec), Some(out)) = (&args.spec, &args.out) {
         let shown = out.display().to_string();
-        return codegen_one(args, standalone(spec, args, &options), out, &shown);
+        return codegen_one(args, standalone(spec, args, &options), out, &shown, || Ok(()));
     }
     let root = workspace_root();
     let mut code = ExitCode::SUCCESS;
@@ -203,7 +208,7 @@ fn codegen_command(args: &CodegenArgs) -> Result<ExitCode> {
             diff::codegen_product(args, &root, &options)?
         } else {
             let generated = workspace::generate_target(&root, &target, &options);
-            codegen_one(args, generated, &root.join(target.out_dir), target.out_dir)?
+            codegen_one(args, generated, &root.join(target.out_dir), target.out_dir, || Ok(()))?
         };
         if target_code != ExitCode::SUCCESS {
             code = ExitCode::FAILURE;
@@ -213,11 +218,14 @@ fn codegen_command(args: &CodegenArgs) -> Result<ExitCode> {
 }
 
 /// Reports, then writes or checks, one generated crate; `shown` names its folder in messages.
+/// When writing, `before_write` runs once every refusal of the writer is checked and before the
+/// first file is written (the project's version bump).
 fn codegen_one(
     args: &CodegenArgs,
     generated: Result<GeneratedCrate, Vec<Diagnostic>>,
     out_dir: &Path,
     shown: &str,
+    before_write: impl FnOnce() -> Result<()>,
 ) -> Result<ExitCode> {
     let started = Instant::now();
     let generated = match generated {
@@ -261,8 +269,29 @@ fn codegen_one(
         );
         return Ok(ExitCode::FAILURE);
     }
-    let written =
-        codegen::write::write_crate(out_dir, &generated).with_context(|| format!("writing {}", out_dir.display()))?;
+    // Never `/`, the home folder or this workspace's root (nor, for `--spec`, the project's own
+    // generated crates); only files of our own are replaced.
+    let root = workspace_root();
+    let mut protected = vec![root.clone()];
+    if args.spec.is_some() {
+        protected.extend(workspace::TARGETS.iter().map(|target| root.join(target.out_dir)));
+    }
+    let write_options = codegen::write::WriteOptions { force: args.force, protected };
+    let plan = match codegen::write::plan(out_dir, &generated, &write_options) {
+        Ok(plan) => plan,
+        Err(refused) => {
+            print_diagnostics(&[refused]);
+            bail!("nothing written to {shown}");
+        }
+    };
+    before_write()?;
+    let written = match plan.apply() {
+        Ok(written) => written,
+        Err(failed) => {
+            print_diagnostics(&[failed]);
+            bail!("writing {shown} failed part way: the files written are complete, the others unchanged");
+        }
+    };
     eprintln!(
         "{shown}: {} files, {} changed, {:.0} ms",
         generated.files.len(),

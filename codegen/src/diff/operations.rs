@@ -439,7 +439,7 @@ impl OperationPair<'_> {
         if old_variants.is_empty() || new_variants.is_empty() {
             return;
         }
-        let enum_name = format!("{}Content", surface::type_prefix(self.after));
+        let enum_name = &self.after.names.content;
         let member = || Some(Member::RequestBody);
         for (media_type, payload) in &new_variants {
             let (kind, impact, reason) = match old_variants.iter().find(|(m, _)| m == media_type) {
@@ -489,7 +489,7 @@ impl OperationPair<'_> {
     /// `None`, so a new variant is compatible; a removed or changed one breaks code naming it.
     fn compare_errors(&self, changes: &mut Changes<'_>) {
         let (before, after) = (surface::error_variants(self.before), surface::error_variants(self.after));
-        let enum_name = format!("{}Error", surface::type_prefix(self.after));
+        let enum_name = &self.after.names.error;
         let member = |variant: &str| Some(Member::Error(variant.to_owned()));
         for (variant, payload) in &after {
             let (kind, impact, reason) = match before.iter().find(|(v, _)| v == variant) {
@@ -516,8 +516,8 @@ impl OperationPair<'_> {
     /// The `<method>_with_headers` twin and its `<Method>Headers` struct of `Option` fields.
     fn compare_headers(&self, changes: &mut Changes<'_>) {
         let (before, after) = (surface::success_headers(self.before), surface::success_headers(self.after));
-        let twin = format!("Client::{}_with_headers", self.after.name.trim_start_matches("r#"));
-        let struct_name = format!("{}Headers", surface::type_prefix(self.after));
+        let twin = format!("Client::{}", self.after.names.with_headers);
+        let struct_name = &self.after.names.headers;
         let (old_headers, new_headers) = match (before, after) {
             (None, None) => return,
             (None, Some(_)) => {
@@ -556,7 +556,7 @@ impl OperationPair<'_> {
 
     /// The `<method>_download` twin that streams a binary body.
     fn compare_download(&self, changes: &mut Changes<'_>) {
-        let twin = format!("Client::{}_download", self.after.name.trim_start_matches("r#"));
+        let twin = format!("Client::{}", self.after.names.download);
         let member = || Some(Member::Response);
         match (surface::has_download(self.before), surface::has_download(self.after)) {
             (false, true) => {

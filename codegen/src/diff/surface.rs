@@ -7,17 +7,12 @@
 use super::rust::type_text;
 use crate::ir::{BodyKind, Operation, Primitive, RequestBody, StatusMatch, Success, TypeRef};
 
-/// The Rust type name prefix of an operation's companion types (`ReposGet` for `repos_get`).
-pub(super) fn type_prefix(op: &Operation) -> String {
-    crate::naming::type_name(op.name.trim_start_matches("r#"))
-}
-
 /// The `body` argument's type.
 pub(super) fn body_argument(op: &Operation, body: &RequestBody) -> String {
     let arg = if body.alternatives.is_empty() {
         single_body_argument(&body.kind, &body.media_type)
     } else {
-        format!("{}Content", type_prefix(op))
+        op.names.content.clone()
     };
     if body.required {
         arg
@@ -96,7 +91,7 @@ pub(super) fn returns(op: &Operation) -> Returns {
         return Returns::Single(single_return(&op.success));
     }
     let variants = successes.iter().map(|r| (status_variant(r.status), r.body.as_ref().map(payload))).collect();
-    Returns::Variants(format!("{}Success", type_prefix(op)), variants)
+    Returns::Variants(op.names.success.clone(), variants)
 }
 
 fn single_return(success: &Success) -> String {

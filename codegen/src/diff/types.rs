@@ -158,6 +158,7 @@ fn kind_text(kind: &TypeKind) -> &'static str {
         TypeKind::StringEnum { .. } => "string enum",
         TypeKind::Untagged { .. } => "`oneOf` enum",
         TypeKind::Alias { .. } => "type alias",
+        TypeKind::Newtype { .. } => "newtype struct",
         TypeKind::Params { .. } => "params struct",
         TypeKind::IntegerEnum { .. } => "integer enum",
         TypeKind::Tagged { .. } => "discriminated `oneOf` enum",
@@ -210,13 +211,24 @@ impl TypePair<'_> {
                 }
                 self.compare_tagged_variants(changes, old_variants, new_variants)
             }
-            (TypeKind::Untagged { variants: old_variants }, TypeKind::Untagged { variants: new_variants }) => {
+            (TypeKind::Untagged { variants: old_variants, .. }, TypeKind::Untagged { variants: new_variants, .. }) => {
                 self.compare_union_variants(changes, old_variants, new_variants)
             }
             (TypeKind::Alias { target: old_target }, TypeKind::Alias { target: new_target }) => {
                 if old_target != new_target {
                     let reason = format!(
                         "`type {name} = {}` is now `type {name} = {}`",
+                        type_text(old_target),
+                        type_text(new_target),
+                        name = self.after.name
+                    );
+                    self.push(changes, ChangeKind::AliasTargetChanged, Impact::Breaking, None, reason, self.at());
+                }
+            }
+            (TypeKind::Newtype { target: old_target }, TypeKind::Newtype { target: new_target }) => {
+                if old_target != new_target {
+                    let reason = format!(
+                        "`struct {name}({})` is now `struct {name}({})`",
                         type_text(old_target),
                         type_text(new_target),
                         name = self.after.name

@@ -54,7 +54,7 @@ fn tag_groups(api: &Api) -> Vec<(Option<&str>, Vec<&Operation>)> {
 /// own error type name while the crate compiles one enum per distinct shape (Oxide's 317
 /// operations have a handful).
 struct SharedErrors<'a> {
-    /// Operation name to the operation that owns its error enum, when that is another one.
+    /// Operation name to the error enum it shares, when another operation owns that one.
     alias_of: HashMap<&'a str, &'a str>,
     /// Owning operation name to the number of operations that alias it, and the tag features
     /// that compile it (empty: always compiled).
@@ -63,16 +63,16 @@ struct SharedErrors<'a> {
 
 impl<'a> SharedErrors<'a> {
     fn of(api: &'a Api, features: &TagFeatures) -> Self {
-        let mut owner_of_shape: HashMap<String, &'a str> = HashMap::new();
+        let mut owner_of_shape: HashMap<String, &'a Operation> = HashMap::new();
         let mut alias_of = HashMap::new();
         let mut users: HashMap<&'a str, Vec<&'a str>> = HashMap::new();
         for op in &api.operations {
             let Some(shape) = error_shape(op) else { continue };
-            let owner = *owner_of_shape.entry(shape).or_insert(op.name.as_str());
-            if owner != op.name {
-                alias_of.insert(op.name.as_str(), owner);
+            let owner = *owner_of_shape.entry(shape).or_insert(op);
+            if owner.name != op.name {
+                alias_of.insert(op.name.as_str(), owner.names.error.as_str());
             }
-            users.entry(owner).or_default().push(op.name.as_str());
+            users.entry(owner.name.as_str()).or_default().push(op.name.as_str());
         }
         let owners = users
             .into_iter()
@@ -142,7 +142,7 @@ fn tag_section(
         }
     }
     let doc = match tag {
-        Some(tag) => format!(" Operations tagged `{tag}`."),
+        Some(tag) => docs::line(&format!("Operations tagged `{tag}`.")),
         None => " Operations without a tag.".to_owned(),
     };
     let own_block = (!own.is_empty()).then(|| {
@@ -157,7 +157,7 @@ fn tag_section(
     });
     // Only tagged operations have several features.
     let others_block = (!others.is_empty()).then(|| {
-        let doc = format!(" Operations tagged `{}` and others.", tag.unwrap_or_default());
+        let doc = docs::line(&format!("Operations tagged `{}` and others.", tag.unwrap_or_default()));
         quote! {
             #[doc = #doc]
             impl Client {
@@ -185,7 +185,7 @@ fn prelude(api: &Api, features: &TagFeatures) -> TokenStream {
             SchemeKind::ApiKeyQuery(n) => quote!(SchemeKind::ApiKeyQuery(#n)),
             SchemeKind::ApiKeyCookie(n) => quote!(SchemeKind::ApiKeyCookie(#n)),
         };
-        let doc = format!(" The `{key}` security scheme.");
+        let doc = docs::line(&format!("The `{key}` security scheme."));
         quote! {
             #[doc = #doc]
             const #constant: SecurityScheme = SecurityScheme { name: #key, kind: #kind };
@@ -223,7 +223,7 @@ fn prelude(api: &Api, features: &TagFeatures) -> TokenStream {
     });
     let default_url = api.servers.first().map(|s| s.url.clone()).unwrap_or_default();
     let url_doc = match api.servers.first().and_then(|s| s.description.as_deref()) {
-        Some(description) => format!(" The first server in the spec ({description})."),
+        Some(description) => docs::line(&format!("The first server in the spec ({description}).")),
         None => " The first server in the spec.".to_owned(),
     };
     let client_doc = docs::paragraphs(&[
@@ -543,8 +543,7 @@ enum Returns {
 
 fn operation(op: &Operation, api: &Api, shared: &SharedErrors<'_>) -> Emitted {
     let name = ident(&op.name);
-    let type_prefix = crate::naming::type_name(op.name.trim_start_matches("r#"));
-    let request_fn = format_ident!("{}_request", op.name.trim_start_matches("r#"));
+    let request_fn = ident(&op.names.request);
     let method = format_ident!("{}", op.method);
     let id = &op.id;
     let template = &op.path;
@@ -564,7 +563,7 @@ fn operation(op: &Operation, api: &Api, shared: &SharedErrors<'_>) -> Emitted {
         let (arg, set) = if body.alternatives.is_empty() {
             body_arg(&body.kind, &body.media_type)
         } else {
-            let (enum_item, arg, set) = body_choice(&type_prefix, body);
+            let (enum_item, arg, set) = body_choice(&op.names.content, body);
             items.push(enum_item);
             (arg, set)
         };
@@ -599,8 +598,10 @@ fn operation(op: &Operation, api: &Api, shared: &SharedErrors<'_>) -> Emitted {
         }
     };
     let request_doc = format!(" The request of [`Client::{}`], ready to send.", op.name.trim_start_matches("r#"));
+    let builder_allow = many_arguments(args.len());
     let builder = quote! {
         #[doc = #request_doc]
+        #builder_allow
         fn #request_fn(#(#args),*) -> Result<Request, Error> {
             #request
         }
@@ -610,8 +611,8 @@ fn operation(op: &Operation, api: &Api, shared: &SharedErrors<'_>) -> Emitted {
     let mut shared_error = None;
     let error_type = match shared.alias_of.get(op.name.as_str()) {
         Some(owner) => {
-            let name = format_ident!("{type_prefix}Error");
-            let owner_type = format_ident!("{}Error", crate::naming::type_name(owner.trim_start_matches("r#")));
+            let name = ident(&op.names.error);
+            let owner_type = ident(owner);
             let doc = format!(
                 " The documented error bodies of [`Client::{}`]: the same as those of [`{owner_type}`].",
                 op.name.trim_start_matches("r#")
@@ -621,7 +622,7 @@ fn operation(op: &Operation, api: &Api, shared: &SharedErrors<'_>) -> Emitted {
         }
         None => {
             let (others, features) = shared.owners.get(op.name.as_str()).cloned().unwrap_or_default();
-            error_enum(&type_prefix, op, others).map(|(name, item)| {
+            error_enum(op, others).map(|(name, item)| {
                 if others > 0 {
                     shared_error = Some((item, features));
                 } else {
@@ -640,11 +641,13 @@ fn operation(op: &Operation, api: &Api, shared: &SharedErrors<'_>) -> Emitted {
         Some(error) => quote!(#error::decode),
         None => quote!(runtime::untyped),
     };
-    let returns = returns(op, &type_prefix, &mut items);
+    let returns = returns(op, &mut items);
     let send = quote! {
         let request = Self::#request_fn(#(#arg_names),*)?;
     };
     let mut methods = Vec::new();
+    // Every method below takes `&self` and `args`.
+    let allow = many_arguments(args.len() + 1);
     // Plain functions returning the runtime's one `call` future; only event streams need their own.
     let call = |decode: TokenStream| {
         quote! {
@@ -672,6 +675,7 @@ fn operation(op: &Operation, api: &Api, shared: &SharedErrors<'_>) -> Emitted {
             quote! {
                 #doc
                 #deprecated
+                #allow
                 pub fn #name<'a>(&'a self, #(#args),*) -> #output {
                     #body
                 }
@@ -680,6 +684,7 @@ fn operation(op: &Operation, api: &Api, shared: &SharedErrors<'_>) -> Emitted {
         None => quote! {
             #doc
             #deprecated
+            #allow
             pub async fn #name(&self, #(#args),*) -> Result<#ret_ty, Error> {
                 let request = Self::#request_fn(#(#arg_names),*)?;
                 match self.transport.send_streaming(request, &self.options).await? {
@@ -693,12 +698,15 @@ fn operation(op: &Operation, api: &Api, shared: &SharedErrors<'_>) -> Emitted {
     // Typed response headers, where the spec declares them.
     let headers = success_headers(op);
     if let (false, Some(decode)) = (headers.is_empty(), &decode) {
-        let headers_type = format_ident!("{type_prefix}Headers");
+        let headers_type = ident(&op.names.headers);
         let fields = headers.iter().map(|h| {
             let field = ident(&h.name);
             let ty = rust_type(&h.ty, Scope::Client);
-            let doc =
-                format!(" `{}`{}", h.wire_name, h.description.as_deref().map(|d| format!(": {d}")).unwrap_or_default());
+            let doc = docs::line(&format!(
+                "`{}`{}",
+                h.wire_name,
+                h.description.as_deref().map(|d| format!(": {d}")).unwrap_or_default()
+            ));
             quote!(#[doc = #doc] pub #field: Option<#ty>,)
         });
         let parse = headers.iter().map(|h| {
@@ -723,7 +731,7 @@ fn operation(op: &Operation, api: &Api, shared: &SharedErrors<'_>) -> Emitted {
                 }
             }
         });
-        let with_headers = format_ident!("{}_with_headers", op.name.trim_start_matches("r#"));
+        let with_headers = ident(&op.names.with_headers);
         let with_doc = format!(
             " Like [`Client::{}`], also returning the response headers the spec declares, typed.",
             op.name.trim_start_matches("r#")
@@ -733,6 +741,7 @@ fn operation(op: &Operation, api: &Api, shared: &SharedErrors<'_>) -> Emitted {
         methods.push(quote! {
             #[doc = #with_doc]
             #deprecated
+            #allow
             pub fn #with_headers<'a>(&'a self, #(#args),*) -> #output {
                 #body
             }
@@ -741,7 +750,7 @@ fn operation(op: &Operation, api: &Api, shared: &SharedErrors<'_>) -> Emitted {
 
     // A streamed download for binary bodies.
     if matches!(&op.success, Success::Body { kind: BodyKind::Binary, .. }) && matches!(returns, Returns::Single(..)) {
-        let download = format_ident!("{}_download", op.name.trim_start_matches("r#"));
+        let download = ident(&op.names.download);
         let download_doc = format!(
             " Like [`Client::{}`], but the body arrives as a stream of chunks, for large downloads.",
             op.name.trim_start_matches("r#")
@@ -749,6 +758,7 @@ fn operation(op: &Operation, api: &Api, shared: &SharedErrors<'_>) -> Emitted {
         methods.push(quote! {
             #[doc = #download_doc]
             #deprecated
+            #allow
             pub async fn #download(&self, #(#args),*) -> Result<runtime::ByteStream, Error> {
                 #send
                 match self.transport.send_streaming(request, &self.options).await? {
@@ -766,6 +776,19 @@ fn operation(op: &Operation, api: &Api, shared: &SharedErrors<'_>) -> Emitted {
 
     methods.push(builder);
     Emitted { methods: quote!(#(#methods)*), items: quote!(#(#items)*), shared_error }
+}
+
+/// `#[allow(clippy::too_many_arguments)]` for a function of `count` arguments (`self` included)
+/// when clippy would flag it (more than 7). Path parameters stay positional however many an
+/// operation has (deeply nested resources have six or more): moving them into the params struct
+/// past some count would change a method's shape when a path parameter is added, and methods with
+/// few parameters keep their shape.
+fn many_arguments(count: usize) -> TokenStream {
+    if count > 7 {
+        quote!(#[allow(clippy::too_many_arguments)])
+    } else {
+        quote!()
+    }
 }
 
 fn status_variant(status: &StatusMatch) -> Ident {
@@ -802,7 +825,7 @@ fn body_decode(kind: &BodyKind) -> TokenStream {
 }
 
 /// How the success of `op` is returned; pushes the enum of several 2xx bodies into `items`.
-fn returns(op: &Operation, type_prefix: &str, items: &mut Vec<TokenStream>) -> Returns {
+fn returns(op: &Operation, items: &mut Vec<TokenStream>) -> Returns {
     let successes = op.successes();
     if let Some(events) = successes.iter().find(|r| r.is_event_stream()) {
         let item = match &events.body {
@@ -815,14 +838,17 @@ fn returns(op: &Operation, type_prefix: &str, items: &mut Vec<TokenStream>) -> R
         let (ty, decode) = success(&op.success);
         return Returns::Single(ty, decode);
     }
-    let enum_name = format_ident!("{type_prefix}Success");
+    let enum_name = ident(&op.names.success);
     let mut variants = Vec::new();
     let mut arms = Vec::new();
     let mut fallback = None;
     for response in &successes {
         let variant = status_variant(&response.status);
-        let doc =
-            format!(" {}: {}", status_text(&response.status), response.description.lines().next().unwrap_or("").trim());
+        let doc = docs::line(&format!(
+            "{}: {}",
+            status_text(&response.status),
+            response.description.lines().next().unwrap_or("").trim()
+        ));
         let pattern = match response.status {
             StatusMatch::Code(code) => {
                 let code = proc_macro2::Literal::u16_unsuffixed(code);
@@ -882,12 +908,12 @@ fn status_text(status: &StatusMatch) -> String {
 
 /// The per-operation enum of typed error bodies, when a documented error status has a JSON body.
 /// The error enum of `op`; `others` operations alias it (see [`SharedErrors`]).
-fn error_enum(type_prefix: &str, op: &Operation, others: usize) -> Option<(Ident, TokenStream)> {
+fn error_enum(op: &Operation, others: usize) -> Option<(Ident, TokenStream)> {
     let errors: Vec<&Response> = op.responses.iter().filter(|r| !r.status.is_success()).collect();
     if !errors.iter().any(|r| matches!(r.body, Some(BodyKind::Json(_)))) {
         return None;
     }
-    let name = format_ident!("{type_prefix}Error");
+    let name = ident(&op.names.error);
     let mut variants = Vec::new();
     let mut checks = Vec::new();
     // Exact codes first, then ranges, then `default`.
@@ -914,11 +940,11 @@ fn error_enum(type_prefix: &str, op: &Operation, others: usize) -> Option<(Ident
             Some(BodyKind::Json(ty)) => {
                 let variant = status_variant(&response.status);
                 let ty = rust_type(ty, Scope::Client);
-                let doc = format!(
-                    " {}: {}",
+                let doc = docs::line(&format!(
+                    "{}: {}",
                     status_text(&response.status),
                     response.description.lines().next().unwrap_or("").trim()
-                );
+                ));
                 variants.push(quote!(#[doc = #doc] #variant(#ty),));
                 quote!(serde_json::from_slice(body).ok().map(Self::#variant))
             }
@@ -981,8 +1007,8 @@ fn success_headers(op: &Operation) -> Vec<&ResponseHeader> {
 }
 
 /// The enum of the media types an operation accepts, its argument type and how it is set.
-fn body_choice(type_prefix: &str, body: &RequestBody) -> (TokenStream, TokenStream, TokenStream) {
-    let enum_name = format_ident!("{type_prefix}Content");
+fn body_choice(enum_name: &str, body: &RequestBody) -> (TokenStream, TokenStream, TokenStream) {
+    let enum_name = ident(enum_name);
     let all = std::iter::once((&body.media_type, &body.kind)).chain(body.alternatives.iter().map(|(m, k)| (m, k)));
     let mut names = crate::naming::Namespace::default();
     let mut variants = Vec::new();
@@ -990,7 +1016,7 @@ fn body_choice(type_prefix: &str, body: &RequestBody) -> (TokenStream, TokenStre
     for (media_type, kind) in all {
         let label = media_label(media_type);
         let variant = format_ident!("{}", names.claim(crate::naming::type_name(label), ""));
-        let doc = format!(" `{media_type}`.");
+        let doc = docs::line(&format!("`{media_type}`."));
         let (ty, set) = match kind {
             BodyKind::Json(ty) if is_form(media_type) => (rust_type(ty, Scope::Client), quote!(request.form(&body)?;)),
             BodyKind::Json(ty) => (rust_type(ty, Scope::Client), quote!(request.json(&body)?;)),
@@ -1190,7 +1216,7 @@ fn stream_method(
     deprecated: &TokenStream,
 ) -> TokenStream {
     let plain = op.name.trim_start_matches("r#");
-    let name = format_ident!("{plain}_stream");
+    let name = ident(&op.names.stream);
     let item = rust_type(&paging.item, Scope::Client);
     let mut args: Vec<TokenStream> = path_params.iter().map(|p| path_arg(p)).collect();
     let mut captures = Vec::new();
@@ -1198,13 +1224,13 @@ fn stream_method(
     for p in path_params {
         let n = ident(&p.name);
         match &p.ty {
-            TypeRef::Primitive(Primitive::String) => {
-                captures.push(quote!(let #n = #n.to_owned();));
-                call.push(quote!(&#n));
+            TypeRef::Primitive(p) if !matches!(p, Primitive::String | Primitive::DateTime | Primitive::Date) => {
+                call.push(quote!(#n))
             }
-            TypeRef::Primitive(p) if !matches!(p, Primitive::DateTime | Primitive::Date) => call.push(quote!(#n)),
+            // `to_owned`, not `clone`: a named type may be an alias of a `Copy` primitive
+            // (`clippy::clone_on_copy`).
             _ => {
-                captures.push(quote!(let #n = #n.clone();));
+                captures.push(quote!(let #n = #n.to_owned();));
                 call.push(quote!(&#n));
             }
         }
@@ -1224,9 +1250,11 @@ fn stream_method(
             paging.how
         ),
     ]);
+    let allow = many_arguments(args.len() + 1);
     quote! {
         #doc
         #deprecated
+        #allow
         pub fn #name(&self, #(#args),*) -> impl runtime::Stream<Item = Result<#item, Error>> + Send + 'static {
             #(#captures)*
             let pagination = runtime::Pagination { param: #param_wire, items: #items, paging: #next };
@@ -1239,7 +1267,7 @@ fn stream_method(
 /// The method of `mock::Server` for `op`, typed by its success body when it has one shape.
 fn mock_method(op: &Operation) -> TokenStream {
     let plain = op.name.trim_start_matches("r#");
-    let name = ident(&op.name);
+    let name = ident(&op.names.mock);
     let method = &op.method;
     let mut regex = String::from("^");
     let mut rest = op.path.as_str();
@@ -1258,7 +1286,7 @@ fn mock_method(op: &Operation) -> TokenStream {
         Success::Body { kind: BodyKind::Text, .. } if single => quote!(String),
         _ => quote!(serde_json::Value),
     };
-    let doc = format!(" Mocks [`Client::{plain}`](super::Client::{plain}): `{} {}`.", op.method, op.path);
+    let doc = docs::line(&format!("Mocks [`Client::{plain}`](super::Client::{plain}): `{} {}`.", op.method, op.path));
     quote! {
         #[doc = #doc]
         pub fn #name(&self) -> Endpoint<'_, #ty> {

@@ -5,8 +5,7 @@
 //! A type is gated by the features of the tags whose operations reach it; types reached from an
 //! untagged operation, from no operation at all, or from every tag are always compiled.
 
-use crate::ir::{reachable_types, Api};
-use crate::naming::{value_name, Namespace};
+use crate::ir::{Api, TypeIndex};
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::{BTreeSet, HashMap};
@@ -26,20 +25,15 @@ impl TagFeatures {
         Self::default()
     }
 
-    /// Features for every tag of `api` (none when it has fewer than two tags: nothing to choose).
+    /// Features for every tag of `api`, named in lowering (none when it has fewer than two tags:
+    /// nothing to choose).
     pub fn of(api: &Api) -> Self {
-        let mut tags: Vec<&str> = Vec::new();
-        for tag in api.operations.iter().flat_map(|op| &op.tags) {
-            if !tags.contains(&tag.as_str()) {
-                tags.push(tag);
-            }
-        }
-        if tags.len() < 2 {
+        if api.tag_features.len() < 2 {
             return Self::none();
         }
-        let mut names = Namespace::with_reserved(&["default"]);
+        let tags: Vec<&str> = api.tag_features.iter().map(|(tag, _)| tag.as_str()).collect();
         let feature_of: HashMap<&str, String> =
-            tags.iter().map(|t| (*t, names.claim(value_name(t).trim_start_matches("r#").to_owned(), "_"))).collect();
+            api.tag_features.iter().map(|(tag, feature)| (tag.as_str(), feature.clone())).collect();
 
         // One walk per tag from all its operations (not one per operation): linear in the spec
         // for a given number of tags.
@@ -58,14 +52,15 @@ impl TagFeatures {
             }
             operations.insert(op.name.clone(), features.iter().map(|f| (*f).to_owned()).collect());
         }
+        let index = TypeIndex::new(&api.types);
         let mut reached_by: HashMap<String, BTreeSet<&str>> = HashMap::new();
         for (feature, roots) in roots_of {
-            for name in reachable_types(&api.types, roots) {
+            for name in index.reachable(roots) {
                 reached_by.entry(name).or_default().insert(feature);
             }
         }
         always_roots.extend(api.types.iter().filter(|t| !reached_by.contains_key(&t.name)).map(|t| t.name.clone()));
-        let always = reachable_types(&api.types, always_roots);
+        let always = index.reachable(always_roots);
         let types = reached_by
             .into_iter()
             .filter(|(name, features)| !always.contains(name) && features.len() < tags.len())

@@ -98,10 +98,22 @@ fn prose_lint_allows() -> TokenStream {
     }
 }
 
+/// Lints about the generated enums' layout. A `oneOf`, a set of success or error bodies or of
+/// request media types holds its variants inline, so one with a large struct next to a string
+/// trips `large_enum_variant`. Boxing variants by their size would make the Rust type of a variant
+/// depend on how many fields its struct has (adding a property could box it: a breaking change),
+/// and boxing every struct variant would cost every user an allocation and a `Box::new`; the enum
+/// being larger than it could be is the lesser cost.
+fn layout_lint_allows() -> TokenStream {
+    quote! {
+        #![allow(clippy::large_enum_variant)]
+    }
+}
+
 fn api_docs(item: &EmitApi<'_>) -> TokenStream {
     let mut paragraphs = vec![format!("# {} (version {})", item.api.title, item.api.version)];
     paragraphs.extend(item.api.description.clone());
-    paragraphs.push(format!("Generated from `{}`.", item.file));
+    paragraphs.push(format!("Generated from `{}`.", crate::sanitise::comment_text(item.file)));
     docs::inner_paragraphs(&paragraphs)
 }
 
@@ -122,12 +134,13 @@ pub fn api_mod_rs(item: &EmitApi<'_>) -> TokenStream {
 /// The crate's `lib.rs`.
 pub fn lib_rs(layout: Layout, apis: &[EmitApi<'_>], package: &str, description: &str) -> TokenStream {
     let allows = prose_lint_allows();
+    let layout_allows = layout_lint_allows();
     let crate_name = package.replace('-', "_");
     match layout {
         Layout::Modules => {
-            let crate_doc = format!(" {description}");
+            let crate_doc = docs::line(description);
             let list = apis.iter().map(|a| {
-                let line = format!(" - [`{}`], the {} API (feature `{}`)", a.module, a.api.title, a.module);
+                let line = docs::line(&format!("- [`{}`], the {} API (feature `{}`)", a.module, a.api.title, a.module));
                 quote!(#![doc = #line])
             });
             let modules = apis.iter().map(|a| {
@@ -151,6 +164,7 @@ pub fn lib_rs(layout: Layout, apis: &[EmitApi<'_>], package: &str, description: 
                 #![doc = ""]
                 #guide
                 #allows
+                #layout_allows
 
                 pub mod runtime;
                 #(#modules)*
@@ -167,6 +181,7 @@ pub fn lib_rs(layout: Layout, apis: &[EmitApi<'_>], package: &str, description: 
                 #![doc = ""]
                 #guide
                 #allows
+                #layout_allows
 
                 pub mod runtime;
                 #[rustfmt::skip]
@@ -201,13 +216,17 @@ const MOCK_FEATURE: &str =
 
 /// The crate's `Cargo.toml`.
 pub fn cargo_toml(header: &str, spec: &crate::pipeline::CrateSpec, apis: &[EmitApi<'_>]) -> String {
-    let (package, version, description, layout) = (&spec.package, &spec.version, &spec.description, spec.layout);
+    // Quoted as TOML, like every string here: the name and version come from the command line or
+    // a config (the name is also checked before generation, E0080).
+    let (package, version, layout) = (toml_string(&spec.package), toml_string(&spec.version), spec.layout);
+    // One line of prose (a spec title may hold any character), as a TOML string.
+    let description = toml_string(docs::line(&spec.description).trim_start());
     let needs_chrono: Vec<bool> = apis.iter().map(|a| api_uses(a.api, uses_chrono)).collect();
     let needs_uuid: Vec<bool> = apis.iter().map(|a| api_uses(a.api, rust_type::uses_uuid)).collect();
     let chrono_optional = layout == Layout::Modules;
     let mut out = format!(
-        "{header}\n[package]\nname = \"{package}\"\nversion = \"{version}\"\nedition = \"2021\"\n\
-         description = {description:?}\npublish = false\n\n\
+        "{header}\n[package]\nname = {package}\nversion = {version}\nedition = \"2021\"\n\
+         description = {description}\npublish = false\n\n\
          [lib]\n# Spec descriptions are prose, not Rust examples.\ndoctest = false\n"
     );
     if layout == Layout::Standalone {
@@ -255,7 +274,7 @@ pub fn cargo_toml(header: &str, spec: &crate::pipeline::CrateSpec, apis: &[EmitA
         out.push_str(&format!("uuid = {{ version = \"1\", features = [\"serde\"]{optional} }}\n"));
     }
     out.push_str("wiremock = { version = \"0.6\", optional = true }\n");
-    if let Some((_, features)) = usage_example(layout, apis, package).filter(|_| spec.usage_example) {
+    if let Some((_, features)) = usage_example(layout, apis, &spec.package).filter(|_| spec.usage_example) {
         let quoted: Vec<String> = features.iter().map(|f| format!("{f:?}")).collect();
         out.push_str(&format!(
             "\n[dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n\n\
@@ -267,6 +286,12 @@ pub fn cargo_toml(header: &str, spec: &crate::pipeline::CrateSpec, apis: &[EmitA
         out.push_str("\n# A crate of its own, even when generated inside another workspace.\n[workspace]\n");
     }
     out
+}
+
+/// `text` as a TOML basic string: quotes, backslashes and control characters escaped (Rust's
+/// `{:?}` is not TOML: it writes `\u{7f}` and `\0`). See [`crate::sanitise::toml_string`].
+fn toml_string(text: &str) -> String {
+    crate::sanitise::toml_string(text)
 }
 
 /// Whether any type or operation of `api` has a type for which `uses` holds (chrono, uuid).
@@ -282,4 +307,17 @@ fn api_uses(api: &Api, uses: fn(&crate::ir::TypeRef) -> bool) -> bool {
             })
     });
     in_types || in_ops
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_strings_escape_what_toml_needs() {
+        assert_eq!(toml_string("Typed client"), "\"Typed client\"");
+        assert_eq!(toml_string("a \"b\" \\ c\td\ne\r"), "\"a \\\"b\\\" \\\\ c\\td\\ne\\r\"");
+        // Rust's `{:?}` would write `\u{7f}` and `\0`, which TOML rejects.
+        assert_eq!(toml_string("del\u{7f} nul\u{0} \u{202e}é"), "\"del\\u007F nul\\u0000 \u{202e}é\"");
+    }
 }

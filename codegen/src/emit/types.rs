@@ -178,13 +178,38 @@ fn type_def(
             }
         }
         TypeKind::StringEnum { variants } => string_enum(&name, &doc, variants, cfg, directions),
-        TypeKind::Untagged { variants } => untagged(&def.name, &doc, &eq, variants, cfg, directions),
+        TypeKind::Untagged { variants, boxed } => untagged(&def.name, &doc, &eq, variants, boxed, cfg, directions),
         TypeKind::IntegerEnum { variants } => integer_enum(&name, &derived_doc, variants, cfg, serde),
         TypeKind::Tagged { property, variants } => tagged(&def.name, &doc, &eq, property, variants, cfg, directions),
         TypeKind::Alias { target } => {
             let target = rust_type(target, Scope::Types);
             quote! { #doc pub type #name = #target; }
         }
+        TypeKind::Newtype { target } => {
+            let target = rust_type(target, Scope::Types);
+            quote! {
+                #derived_doc
+                #[derive(Debug, Clone, PartialEq, #eq #serde)]
+                #[serde(transparent)]
+                pub struct #name(pub #target);
+            }
+        }
+    }
+}
+
+/// The Rust type of a union variant, boxed inside any `Option` when it breaks a cycle (as
+/// [`field_type`] boxes fields).
+fn variant_type(ty: &TypeRef, boxed: bool) -> TokenStream {
+    match ty {
+        TypeRef::Nullable(inner) if boxed => {
+            let inner = rust_type(inner, Scope::Types);
+            quote!(Option<Box<#inner>>)
+        }
+        _ if boxed => {
+            let ty = rust_type(ty, Scope::Types);
+            quote!(Box<#ty>)
+        }
+        _ => rust_type(ty, Scope::Types),
     }
 }
 
@@ -235,13 +260,14 @@ fn untagged(
     doc: &TokenStream,
     eq: &TokenStream,
     variants: &[(String, TypeRef)],
+    boxed: &[usize],
     cfg: &TokenStream,
     directions: Serde,
 ) -> TokenStream {
     let name = ident(type_name);
-    let variant_tokens = variants.iter().map(|(variant, ty)| {
+    let variant_tokens = variants.iter().enumerate().map(|(i, (variant, ty))| {
         let variant = ident(variant);
-        let ty = rust_type(ty, Scope::Types);
+        let ty = variant_type(ty, boxed.contains(&i));
         quote! { #variant(#ty), }
     });
     let (derive, untagged) = if directions.ser {
@@ -362,12 +388,13 @@ fn tagged(
     let name = ident(type_name);
     let variant_tokens = variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let ty = rust_type(&v.ty, Scope::Types);
+        let ty = variant_type(&v.ty, v.boxed);
         let tags: Vec<String> = v.tags.iter().map(|t| format!("`{t}`")).collect();
-        let text = format!(" `{property}`: {}.", tags.join(", "));
+        let text = docs::line(&format!("`{property}`: {}.", tags.join(", ")));
         quote! { #[doc = #text] #variant(#ty), }
     });
-    let unknown_doc = format!(" A `{property}` this version of the spec does not list (or none); kept as received.");
+    let unknown_doc =
+        docs::line(&format!("A `{property}` this version of the spec does not list (or none); kept as received."));
     // Response-only: serialized only under `mock`, for fake servers.
     let serialize_cfg = if directions.ser { quote!() } else { quote!(#[cfg(feature = "mock")]) };
     let serialize = {
@@ -707,7 +734,9 @@ impl<'a> Context<'a> {
                     }
                     fields.iter().map(|f| &f.ty).chain(additional.as_ref()).collect()
                 }
-                TypeKind::Untagged { .. } | TypeKind::Tagged { .. } => def.kind.type_refs(),
+                TypeKind::Untagged { .. } | TypeKind::Tagged { .. } | TypeKind::Newtype { .. } => {
+                    def.kind.type_refs()
+                }
                 _ => Vec::new(),
             };
             for ty in refs {
@@ -972,7 +1001,7 @@ fn validate_impl(def: &TypeDef, cfg: &TokenStream, ctx: &Context<'_>) -> TokenSt
         }
         TypeKind::Untagged { .. } | TypeKind::Tagged { .. } => {
             let variants: Vec<(&String, &TypeRef)> = match &def.kind {
-                TypeKind::Untagged { variants } => variants.iter().map(|(n, t)| (n, t)).collect(),
+                TypeKind::Untagged { variants, .. } => variants.iter().map(|(n, t)| (n, t)).collect(),
                 TypeKind::Tagged { variants, .. } => variants.iter().map(|v| (&v.name, &v.ty)).collect(),
                 _ => Vec::new(),
             };
@@ -1003,6 +1032,13 @@ fn validate_impl(def: &TypeDef, cfg: &TokenStream, ctx: &Context<'_>) -> TokenSt
                 },
             }
         }
+        TypeKind::Newtype { target } => match ctx.nested_checks(target, quote!(value), quote!(path), 0) {
+            Some(check) => quote! {
+                let value = &self.0;
+                #check
+            },
+            None => quote!(let _ = (path, violations);),
+        },
         _ => return quote!(),
     };
     let name = ident(&def.name);

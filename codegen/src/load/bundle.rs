@@ -651,7 +651,7 @@ fn lookup_mut<'a>(value: &'a mut Value, tokens: &[String]) -> Option<&'a mut Val
 }
 
 /// An array index token: digits, no leading zero.
-fn index(token: &str) -> Option<usize> {
+pub(crate) fn index(token: &str) -> Option<usize> {
     let digits = !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit());
     if !digits || (token.len() > 1 && token.starts_with('0')) {
         return None;
@@ -677,7 +677,7 @@ fn sanitize(name: &str) -> String {
 }
 
 /// `%20` and friends, as URI references write them; text that would not decode stays as it is.
-fn percent_decode(text: &str) -> String {
+pub(crate) fn percent_decode(text: &str) -> String {
     if !text.contains('%') {
         return text.to_owned();
     }

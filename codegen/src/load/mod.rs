@@ -3,6 +3,8 @@
 
 mod bundle;
 
+pub(crate) use bundle::{index, percent_decode};
+
 use crate::diagnostics::Diagnostic;
 use serde_json::{Map, Number, Value};
 use std::path::Path;

@@ -9,8 +9,8 @@ mod schemas;
 mod security;
 
 use crate::diagnostics::Diagnostic;
-use crate::ir::{Api, Server};
-use crate::naming::Namespace;
+use crate::ir::{Api, Operation, Server};
+use crate::naming::{value_name, Namespace, CARGO_FEATURES};
 use crate::pipeline::ApiOptions;
 use openapiv3::OpenAPI;
 use std::collections::{HashMap, HashSet};
@@ -35,6 +35,7 @@ pub fn lower(spec: &OpenAPI, options: &ApiOptions) -> Lowered {
         lowerer.keep_reachable(&operations);
     }
     lowerer.finish_types();
+    let tag_features = tag_features(&operations, &mut lowerer.diagnostics);
     let api = Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),
@@ -43,8 +44,43 @@ pub fn lower(spec: &OpenAPI, options: &ApiOptions) -> Lowered {
         types: lowerer.types,
         operations,
         security_schemes,
+        tag_features,
     };
     Lowered { api, diagnostics: lowerer.diagnostics }
+}
+
+/// The cargo feature of each tag the operations use, in order of first use; none for fewer than
+/// two tags (nothing to choose between).
+fn tag_features(operations: &[Operation], diagnostics: &mut Vec<Diagnostic>) -> Vec<(String, String)> {
+    let mut tags: Vec<(&str, &str)> = Vec::new();
+    for op in operations {
+        for tag in &op.tags {
+            if !tags.iter().any(|(t, _)| t == tag) {
+                tags.push((tag, &op.pointer));
+            }
+        }
+    }
+    if tags.len() < 2 {
+        return Vec::new();
+    }
+    let mut names = Namespace::with_reserved(CARGO_FEATURES);
+    tags.into_iter()
+        .map(|(tag, pointer)| {
+            let wanted = value_name(tag).trim_start_matches("r#").to_owned();
+            let feature = names.claim(wanted.clone(), "_");
+            if names.is_reserved(&wanted) {
+                diagnostics.push(Diagnostic::warning(
+                    "W0059",
+                    format!("{pointer}/tags"),
+                    format!(
+                        "tag `{tag}` would be the cargo feature `{wanted}`, which every crate has: in a standalone \
+                         crate its feature is `{feature}`"
+                    ),
+                ));
+            }
+            (tag.to_owned(), feature)
+        })
+        .collect()
 }
 
 fn server(server: &openapiv3::Server) -> Server {

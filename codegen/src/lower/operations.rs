@@ -4,16 +4,15 @@ use super::schemas::docs_of;
 use super::Lowerer;
 use crate::diagnostics::{child, pointer};
 use crate::ir::{
-    BodyKind, Docs, Field, Operation, PaginationHint, Param, ParamLocation, ParamStyle, Primitive, RequestBody,
-    Response, ResponseHeader, SecurityScheme, StatusMatch, Success, TypeKind, TypeRef,
+    BodyKind, Docs, Field, Operation, OperationNames, PaginationHint, Param, ParamLocation, ParamStyle, Primitive,
+    RequestBody, Response, ResponseHeader, SecurityScheme, StatusMatch, Success, TypeKind, TypeRef,
 };
-use crate::naming::{type_name, value_name, Namespace};
+use crate::naming::{
+    derived_value_name, type_name, value_name, Namespace, CLIENT_METHODS, CLIENT_MODULE_TYPES, MOCK_SERVER_METHODS,
+};
 use indexmap::IndexMap;
 use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 use std::collections::HashMap;
-
-/// Client methods every client has: operation names must not clash with them.
-const CLIENT_METHODS: &[&str] = &["new", "builder", "base_url", "transport"];
 
 /// References are followed at most this many hops, so a `$ref` cycle cannot loop.
 const MAX_REF_HOPS: usize = 16;
@@ -34,17 +33,22 @@ pub(super) fn lower_all(lowerer: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -
     }
     // Names come from every operation, so filtering never renames the ones kept.
     let names = method_names(lowerer, &found);
+    let derived = derived_names(lowerer, &found, &names);
     let options = lowerer.options;
     found
         .into_iter()
         .zip(names)
-        .filter(|((_, _, op, _, _), (id, name))| {
+        .zip(derived)
+        .filter(|(((_, _, op, _, _), (id, name)), _)| {
             let tagged = options.tags.is_empty() || op.tags.iter().any(|t| options.tags.contains(t));
             let listed = options.operations.is_empty() || options.operations.iter().any(|o| o == id || o == name);
             tagged && listed
         })
-        .map(|((path, method, op, item, here), (id, name))| {
-            lower_operation(lowerer, schemes, OperationSite { path, method, op, item, pointer: here, id, name })
+        .map(|(((path, method, op, item, here), (id, name)), (names, renamed_types))| {
+            let site = OperationSite { path, method, op, item, pointer: here, id, name, names };
+            let operation = lower_operation(lowerer, schemes, site);
+            warn_renamed_types(lowerer, &operation, &renamed_types);
+            operation
         })
         .collect()
 }
@@ -57,7 +61,12 @@ struct OperationSite<'a> {
     pointer: String,
     id: String,
     name: String,
+    names: OperationNames,
 }
+
+/// A client-module type of an operation renamed because its name is reserved: which one (`Error`,
+/// `Success`, `Headers`, `Content`), the reserved name and the name it got.
+type RenamedType = (&'static str, String, String);
 
 /// Picks each operation's id and method name: `operationId` in snake case, or a name from method
 /// and path when it is missing. NestJS ids (`AccountsController_update`) drop the controller
@@ -93,17 +102,116 @@ fn method_names(
                 .map(value_name)
                 .filter(|n| counts.get(n) == Some(&1))
                 .unwrap_or_else(|| value_name(&id));
-            let name = names.claim(preferred, "_");
+            let reserved = names.is_reserved(&preferred);
+            let name = names.claim(preferred.clone(), "_");
             if let Some(previous) = seen_ids.insert(id.clone(), site.4.clone()) {
                 lowerer.warn(
                     "W0052",
                     site.4.clone(),
                     format!("operationId `{id}` is also used at {previous}: this one is named `{name}`"),
                 );
+            } else if reserved {
+                lowerer.warn(
+                    "W0059",
+                    site.4.clone(),
+                    format!(
+                        "operationId `{id}` would be the method `Client::{preferred}`, which every client has: it \
+                         is named `{name}`"
+                    ),
+                );
             }
             (id, name)
         })
         .collect()
+}
+
+/// The names derived from each operation's method name, after every method name is taken (so a
+/// derived name never renames an operation): its `Client` helpers, its `mock::Server` method and
+/// its types beside `Client`; and which of those types were renamed because they are reserved.
+fn derived_names(
+    lowerer: &mut Lowerer<'_>,
+    found: &[(&str, &str, &openapiv3::Operation, &openapiv3::PathItem, String)],
+    methods: &[(String, String)],
+) -> Vec<(OperationNames, Vec<RenamedType>)> {
+    let mut client = Namespace::with_reserved(CLIENT_METHODS);
+    for (_, name) in methods {
+        client.claim(name.clone(), "_");
+    }
+    // Mock methods are named like the client's unless `mock::Server` has one of that name: those
+    // are claimed last, so they do not rename the others.
+    let mut mock = Namespace::with_reserved(MOCK_SERVER_METHODS);
+    let mut mock_names: Vec<Option<String>> =
+        methods.iter().map(|(_, name)| (!mock.is_reserved(name)).then(|| mock.claim(name.clone(), "_"))).collect();
+    for ((id, name), (mock_name, site)) in methods.iter().zip(mock_names.iter_mut().zip(found)) {
+        if mock_name.is_none() {
+            let claimed = mock.claim(name.clone(), "_");
+            lowerer.warn(
+                "W0059",
+                site.4.clone(),
+                format!(
+                    "operationId `{id}` would be mocked by `mock::Server::{name}`, which every mock server has: it \
+                     is mocked by `mock::Server::{claimed}`"
+                ),
+            );
+            *mock_name = Some(claimed);
+        }
+    }
+    let mut types = Namespace::with_reserved(CLIENT_MODULE_TYPES);
+    methods
+        .iter()
+        .zip(mock_names)
+        .map(|((_, name), mock)| {
+            let prefix = type_name(name.trim_start_matches("r#"));
+            let mut renamed = Vec::new();
+            let mut claim_type = |kind: &'static str| {
+                let wanted = format!("{prefix}{kind}");
+                let reserved = types.is_reserved(&wanted);
+                let claimed = types.claim(wanted.clone(), "");
+                if reserved {
+                    renamed.push((kind, wanted, claimed.clone()));
+                }
+                claimed
+            };
+            let names = OperationNames {
+                error: claim_type("Error"),
+                success: claim_type("Success"),
+                headers: claim_type("Headers"),
+                content: claim_type("Content"),
+                request: client.claim(derived_value_name(name, "request"), "_"),
+                with_headers: client.claim(derived_value_name(name, "with_headers"), "_"),
+                download: client.claim(derived_value_name(name, "download"), "_"),
+                stream: client.claim(derived_value_name(name, "stream"), "_"),
+                mock: mock.unwrap_or_else(|| name.clone()),
+            };
+            (names, renamed)
+        })
+        .collect()
+}
+
+/// W0059 for each client-module type of `op` that is generated under another name than the
+/// reserved one it would have had.
+fn warn_renamed_types(lowerer: &mut Lowerer<'_>, op: &Operation, renamed: &[RenamedType]) {
+    let events = op.successes().iter().any(|r| r.is_event_stream());
+    for (kind, wanted, claimed) in renamed {
+        let generated = match *kind {
+            "Error" => op.responses.iter().any(|r| !r.status.is_success() && matches!(r.body, Some(BodyKind::Json(_)))),
+            "Success" => !events && op.distinct_success_bodies().len() > 1,
+            "Headers" => !events && op.successes().iter().any(|r| !r.headers.is_empty()),
+            _ => op.body.as_ref().is_some_and(|b| !b.alternatives.is_empty()),
+        };
+        if generated {
+            lowerer.warn(
+                "W0059",
+                op.pointer.clone(),
+                format!(
+                    "the {} type of operationId `{}` would be `{wanted}`, a name the client module already uses: \
+                     it is `{claimed}`",
+                    kind.to_ascii_lowercase(),
+                    op.id
+                ),
+            );
+        }
+    }
 }
 
 fn derived_id(method: &str, path: &str) -> String {
@@ -126,7 +234,7 @@ fn controller_suffix(id: &str) -> Option<&str> {
 fn lower_operation<'s>(lowerer: &mut Lowerer<'s>, schemes: &[SecurityScheme], site: OperationSite<'s>) -> Operation {
     let type_prefix = type_name(&site.name);
     let params = parameters(lowerer, &site, &type_prefix);
-    let params_type = params_struct(lowerer, &params, &type_prefix, &site.pointer);
+    let params_type = params_struct(lowerer, &params, &type_prefix, &site.name, &site.pointer);
     let body = site.op.request_body.as_ref().and_then(|b| request_body(lowerer, b, &type_prefix, &site.pointer));
     let responses = responses(lowerer, &site, &type_prefix);
     let success = success(lowerer, &responses, &site.pointer);
@@ -154,6 +262,7 @@ fn lower_operation<'s>(lowerer: &mut Lowerer<'s>, schemes: &[SecurityScheme], si
         security,
         pagination,
         pointer: site.pointer,
+        names: site.names,
     }
 }
 
@@ -337,7 +446,13 @@ fn param_of(
 }
 
 /// Non-path parameters travel in one struct, so optional ones are easy to leave out.
-fn params_struct(lowerer: &mut Lowerer<'_>, params: &[Param], type_prefix: &str, here: &str) -> Option<String> {
+fn params_struct(
+    lowerer: &mut Lowerer<'_>,
+    params: &[Param],
+    type_prefix: &str,
+    method: &str,
+    here: &str,
+) -> Option<String> {
     let fields: Vec<Field> = params
         .iter()
         .filter(|p| p.location != ParamLocation::Path)
@@ -359,7 +474,7 @@ fn params_struct(lowerer: &mut Lowerer<'_>, params: &[Param], type_prefix: &str,
     let docs = Docs {
         description: Some(format!(
             "Query, header and cookie parameters of [`Client::{}`](super::Client).",
-            value_name(type_prefix)
+            method.trim_start_matches("r#")
         )),
         ..Docs::default()
     };

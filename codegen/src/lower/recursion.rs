@@ -1,30 +1,169 @@
-//! Breaking cycles of directly contained types with `Box`.
+//! Making recursive and deeply nested types compile.
 //!
-//! A field whose type is stored inline (not behind `Vec` or a map) and that lies on a cycle
-//! of such fields would make an infinitely sized type. Cycles are the strongly connected
-//! components of the "contains inline" graph (Tarjan's algorithm, linear in types + fields).
+//! Three passes over the named types, after every schema is lowered:
+//!
+//! 1. **Aliases that mention themselves.** A Rust type alias cannot refer to itself, even through
+//!    `Vec`. An alias on a cycle of aliases through an array, map or `Option` (`A: {type: array,
+//!    items: {$ref: A}}`) becomes a newtype struct. A cycle of bare references (`A: {$ref: B}`,
+//!    `B: {$ref: A}`) holds no value at all: error E0032, at each cycle's first alias.
+//! 2. **Infinitely sized types.** A field or union variant stored inline (not behind `Vec` or a
+//!    map) on a cycle of such types is boxed. Cycles are the strongly connected components of
+//!    the "contains inline" graph (Tarjan's algorithm, linear in types + fields).
+//! 3. **Nesting the compiler cannot follow.** rustc stops at 128 levels when it follows a type
+//!    into the types it contains: drop check, auto traits (`Send`, `Sync`), layout. A long cycle
+//!    (200 structs, each requiring the next) or a deep chain of nested objects passes that limit,
+//!    however boxed. Each reference gets a cost close to the levels it takes (see [`Cost`]); where
+//!    the deepest walk the compiler may take passes [`BUDGET`], references are read as
+//!    `serde_json::Value` (warning W0033), chosen so that no walk is longer than the budget.
 
 use super::Lowerer;
-use crate::ir::{TypeKind, TypeRef};
+use crate::diagnostics::Diagnostic;
+use crate::ir::{TypeDef, TypeKind, TypeRef};
 use std::collections::HashMap;
 
+/// The deepest walk, in [`Cost`] units (about one compiler level each), a type may need. rustc's
+/// limit is 128; the rest is left for the user's own wrappers (`Result<Vec<T>, _>`, futures).
+const BUDGET: u32 = 100;
+/// The levels of a band when references are cut (see [`cut_deep_references`]).
+const BAND: u32 = 64;
+/// Cycles whose longest path costs at most this are kept whole when cutting: they are the
+/// ordinary recursive types (a tree node and its children, two types that refer to each other).
+const SMALL_CYCLE: u32 = 24;
+
 impl Lowerer<'_> {
-    /// Marks the fields that must be boxed.
+    /// Newtypes for self-referring aliases, boxes for infinitely sized types, and `Value` where
+    /// nesting is deeper than the compiler follows.
     pub(super) fn finish_types(&mut self) {
-        let index: HashMap<String, usize> = self.types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
-        let edges: Vec<Vec<usize>> = self
-            .types
-            .iter()
-            .map(|t| inline_targets(&t.kind).iter().filter_map(|name| index.get(name).copied()).collect())
-            .collect();
-        let component = strongly_connected(&edges);
-        for (i, def) in self.types.iter_mut().enumerate() {
-            let TypeKind::Struct { fields, .. } = &mut def.kind else { continue };
-            for field in fields {
-                if let Some(target) = inline_name(&field.ty).and_then(|n| index.get(n)) {
-                    field.boxed = component[*target] == component[i];
+        finish(&mut self.types, &mut self.diagnostics);
+    }
+}
+
+fn finish(types: &mut [TypeDef], diagnostics: &mut Vec<Diagnostic>) {
+    if !self_referring_aliases(types, diagnostics) {
+        return;
+    }
+    box_inline_cycles(types);
+    cut_deep_references(types, diagnostics);
+}
+
+fn name_index(types: &[TypeDef]) -> HashMap<String, usize> {
+    types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect()
+}
+
+/// Pass 1. Returns false when a cycle of bare references was reported.
+fn self_referring_aliases(types: &mut [TypeDef], diagnostics: &mut Vec<Diagnostic>) -> bool {
+    let index = name_index(types);
+    let target_of = |types: &[TypeDef], i: usize| match &types[i].kind {
+        TypeKind::Alias { target } => Some(target.clone()),
+        _ => None,
+    };
+    // Bare references: each alias names at most one type inline, so walks are chains.
+    let (unseen, walking, done) = (0u8, 1u8, 2u8);
+    let mut state = vec![unseen; types.len()];
+    let mut ok = true;
+    for start in 0..types.len() {
+        let mut walk = Vec::new();
+        let mut at = start;
+        let mut cyclic = false;
+        loop {
+            if state[at] != unseen {
+                cyclic = state[at] == walking;
+                break;
+            }
+            let Some(target) = target_of(types, at) else { break };
+            state[at] = walking;
+            walk.push(at);
+            match inline_name(&target).and_then(|name| index.get(name)) {
+                Some(&next) => at = next,
+                None => break,
+            }
+        }
+        if cyclic {
+            let from = walk.iter().position(|&w| w == at).unwrap_or(0);
+            diagnostics.push(bare_cycle(types, &walk[from..]));
+            ok = false;
+        }
+        for w in walk {
+            state[w] = done;
+        }
+    }
+    if !ok {
+        return false;
+    }
+    // Cycles through arrays, maps and `Option`: alias -> alias edges anywhere in the target.
+    let edges: Vec<Vec<usize>> = types
+        .iter()
+        .map(|t| match &t.kind {
+            TypeKind::Alias { target } => {
+                let mut named = Vec::new();
+                target.collect_named(&mut named);
+                named
+                    .iter()
+                    .filter_map(|n| index.get(n).copied())
+                    .filter(|&j| matches!(types[j].kind, TypeKind::Alias { .. }))
+                    .collect()
+            }
+            _ => Vec::new(),
+        })
+        .collect();
+    let component = strongly_connected(&edges);
+    let mut sizes = vec![0usize; types.len()];
+    for &c in &component {
+        sizes[c] += 1;
+    }
+    for (i, def) in types.iter_mut().enumerate() {
+        let cyclic = sizes[component[i]] > 1 || edges[i].contains(&i);
+        if let (true, TypeKind::Alias { target }) = (cyclic, &def.kind) {
+            def.kind = TypeKind::Newtype { target: target.clone() };
+        }
+    }
+    true
+}
+
+/// E0032 for a cycle of aliases that name each other directly, at its first alias in spec order.
+fn bare_cycle(types: &[TypeDef], cycle: &[usize]) -> Diagnostic {
+    let first = cycle.iter().enumerate().min_by_key(|(_, &i)| i).map_or(0, |(k, _)| k);
+    let ordered: Vec<usize> = cycle[first..].iter().chain(&cycle[..first]).copied().collect();
+    const SHOWN: usize = 8;
+    let mut steps: Vec<String> = ordered.iter().take(SHOWN).map(|&i| format!("`{}`", types[i].pointer)).collect();
+    if ordered.len() > SHOWN {
+        steps.push(format!("... ({} more)", ordered.len() - SHOWN));
+    }
+    steps.push(format!("`{}`", types[ordered[0]].pointer));
+    Diagnostic::error(
+        "E0032",
+        types[ordered[0]].pointer.clone(),
+        format!("a `$ref` chain is cyclic: {}; no value has this type", steps.join(" -> ")),
+    )
+}
+
+/// Pass 2: marks the fields and union variants that must be boxed.
+fn box_inline_cycles(types: &mut [TypeDef]) {
+    let index = name_index(types);
+    let edges: Vec<Vec<usize>> = types
+        .iter()
+        .map(|t| inline_targets(&t.kind).iter().filter_map(|name| index.get(name).copied()).collect())
+        .collect();
+    let component = strongly_connected(&edges);
+    let on_cycle = |i: usize, ty: &TypeRef| {
+        inline_name(ty).and_then(|n| index.get(n)).is_some_and(|&t| component[t] == component[i])
+    };
+    for (i, def) in types.iter_mut().enumerate() {
+        match &mut def.kind {
+            TypeKind::Struct { fields, .. } => {
+                for field in fields {
+                    field.boxed = on_cycle(i, &field.ty);
                 }
             }
+            TypeKind::Untagged { variants, boxed } => {
+                *boxed = variants.iter().enumerate().filter(|(_, (_, ty))| on_cycle(i, ty)).map(|(k, _)| k).collect();
+            }
+            TypeKind::Tagged { variants, .. } => {
+                for variant in variants {
+                    variant.boxed = on_cycle(i, &variant.ty);
+                }
+            }
+            _ => {}
         }
     }
 }
@@ -42,7 +181,364 @@ fn inline_targets(kind: &TypeKind) -> Vec<String> {
     kind.type_refs().into_iter().filter_map(inline_name).map(str::to_owned).collect()
 }
 
+/// The compiler levels a reference takes, measured on rustc 1.8x: the depth at which `T: Send`
+/// overflows for a chain of structs each holding the next as a required field (128 levels:
+/// cost 1), in an `Option` (64: 2), a `Box` (43: 3), a `Vec` or a map (32: 4). Drop check and
+/// layout take as many levels or fewer.
+struct Cost;
+
+impl Cost {
+    const REFERENCE: u32 = 1;
+    const OPTION: u32 = 1;
+    const BOX: u32 = 2;
+    const COLLECTION: u32 = 3;
+}
+
+/// Where a reference sits in its type, so that it can be cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Field(usize),
+    Additional,
+    Variant(usize),
+    Newtype,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Edge {
+    slot: Slot,
+    to: usize,
+    cost: u32,
+}
+
+/// The references from each type to the types (other than aliases, which are followed, and
+/// enums of values, which hold none) that a value of it holds, with their cost.
+fn costed_edges(types: &[TypeDef]) -> Vec<Vec<Edge>> {
+    let index = name_index(types);
+    // Aliases no longer form cycles (pass 1), so a walk ends within `types.len()` aliases.
+    let reach = |ty: &TypeRef, mut cost: u32| -> Option<(usize, u32)> {
+        let mut ty = ty;
+        let mut aliases = 0;
+        loop {
+            match ty {
+                TypeRef::Named(name) => {
+                    let &i = index.get(name.as_str())?;
+                    match &types[i].kind {
+                        TypeKind::Alias { target } if aliases <= types.len() => {
+                            aliases += 1;
+                            ty = target;
+                        }
+                        TypeKind::StringEnum { .. } | TypeKind::IntegerEnum { .. } | TypeKind::Alias { .. } => {
+                            return None
+                        }
+                        _ => return Some((i, cost)),
+                    }
+                }
+                TypeRef::Array(inner) | TypeRef::Map(inner) => {
+                    cost += Cost::COLLECTION;
+                    ty = inner;
+                }
+                TypeRef::Nullable(inner) => {
+                    cost += Cost::OPTION;
+                    ty = inner;
+                }
+                TypeRef::Primitive(_) | TypeRef::Any | TypeRef::Object => return None,
+            }
+        }
+    };
+    let boxed_cost = |boxed: bool| if boxed { Cost::BOX } else { 0 };
+    types
+        .iter()
+        .map(|def| {
+            let mut out = Vec::new();
+            let mut push = |slot: Slot, ty: &TypeRef, cost: u32| {
+                if let Some((to, cost)) = reach(ty, Cost::REFERENCE + cost) {
+                    out.push(Edge { slot, to, cost });
+                }
+            };
+            match &def.kind {
+                TypeKind::Struct { fields, additional } => {
+                    for (k, field) in fields.iter().enumerate() {
+                        // An optional field is an `Option` (a nullable one's `Option` is its type's).
+                        let optional = !field.required && !matches!(field.ty, TypeRef::Nullable(_));
+                        let wrappers = boxed_cost(field.boxed) + if optional { Cost::OPTION } else { 0 };
+                        push(Slot::Field(k), &field.ty, wrappers);
+                    }
+                    if let Some(extra) = additional {
+                        push(Slot::Additional, extra, Cost::COLLECTION);
+                    }
+                }
+                TypeKind::Params { fields } => {
+                    for (k, field) in fields.iter().enumerate() {
+                        push(Slot::Field(k), &field.ty, Cost::OPTION);
+                    }
+                }
+                TypeKind::Untagged { variants, boxed } => {
+                    for (k, (_, ty)) in variants.iter().enumerate() {
+                        push(Slot::Variant(k), ty, boxed_cost(boxed.contains(&k)));
+                    }
+                }
+                TypeKind::Tagged { variants, .. } => {
+                    for (k, variant) in variants.iter().enumerate() {
+                        push(Slot::Variant(k), &variant.ty, boxed_cost(variant.boxed));
+                    }
+                }
+                TypeKind::Newtype { target } => push(Slot::Newtype, target, 0),
+                TypeKind::Alias { .. } | TypeKind::StringEnum { .. } | TypeKind::IntegerEnum { .. } => {}
+            }
+            out
+        })
+        .collect()
+}
+
+/// Pass 3: where the compiler's walk through the types could pass [`BUDGET`], cuts references
+/// (reads them as `serde_json::Value`, warning W0033) so that no walk can.
+///
+/// First a cheap bound: the longest path, counting a cycle as long as its every type visited
+/// through its costliest reference. Every spec we know passes it, except those with large
+/// cycles (Stripe's 187 mutually recursive types); for those, rustc's own walks are simulated
+/// from every type. Only when a walk passes the budget are references cut: in each cycle that
+/// is not small, the back edges of a depth-first search; then, with the types ordered by the
+/// cost of the longest path that reaches them, every reference that crosses from one band of
+/// [`BAND`] levels into another. A walk that cuts nothing stays within one band and one small
+/// cycle: under `BAND + SMALL_CYCLE` levels plus its first reference.
+fn cut_deep_references(types: &mut [TypeDef], diagnostics: &mut Vec<Diagnostic>) {
+    let edges = costed_edges(types);
+    let component = strongly_connected(&edges.iter().map(|e| e.iter().map(|e| e.to).collect()).collect::<Vec<_>>());
+    let components = component.iter().max().map_or(0, |&c| c + 1);
+    // The longest path inside each cycle is at most (members - 1) x its costliest reference.
+    let mut members = vec![0u32; components];
+    let mut costliest = vec![0u32; components];
+    for (from, out) in edges.iter().enumerate() {
+        members[component[from]] += 1;
+        for edge in out.iter().filter(|e| component[e.to] == component[from]) {
+            costliest[component[from]] = costliest[component[from]].max(edge.cost);
+        }
+    }
+    let inside: Vec<u32> = (0..components).map(|c| members[c].saturating_sub(1).saturating_mul(costliest[c])).collect();
+    // Tarjan numbers components sinks first, so every reference out of a component leads to a
+    // lower number.
+    let mut longest = vec![0u32; components];
+    let mut by_component: Vec<Vec<usize>> = vec![Vec::new(); components];
+    for (i, &c) in component.iter().enumerate() {
+        by_component[c].push(i);
+    }
+    for c in 0..components {
+        let out = by_component[c].iter().flat_map(|&i| &edges[i]).filter(|e| component[e.to] != c);
+        let after = out.map(|e| e.cost.saturating_add(longest[component[e.to]])).max().unwrap_or(0);
+        longest[c] = inside[c].saturating_add(after);
+    }
+    if longest.iter().all(|&l| l <= BUDGET) {
+        return;
+    }
+    if std::env::var_os("DEBUG_DEPTH").is_some() {
+        let mut worst = (0, 0);
+        for i in 0..types.len() { let d = deepest_walk(&edges, i, u32::MAX); if d > worst.0 { worst = (d, i); } }
+        eprintln!("DEBUG deepest {} from {}", worst.0, types[worst.1].name);
+        let mut sizes = vec![0; components]; for &c in &component { sizes[c] += 1; }
+        eprintln!("DEBUG biggest component {:?}", sizes.iter().max());
+        if std::env::var_os("DEBUG_NOCUT").is_some() { return; }
+    }
+    let suspects = (0..types.len()).filter(|&i| longest[component[i]] > BUDGET);
+    if suspects.into_iter().all(|root| deepest_walk(&edges, root, BUDGET) <= BUDGET) {
+        return;
+    }
+    let cuts = bands(&edges, &component, &inside);
+    for (from, slot) in cuts {
+        cut(&mut types[from], slot, diagnostics);
+    }
+}
+
+/// The deepest of rustc's two walks from `root`, stopping once past `limit`. Drop check marks
+/// every type a type holds when it expands it and expands the last one first; trait selection
+/// (`Send`) goes depth first through the fields in order, skipping types already visited.
+fn deepest_walk(edges: &[Vec<Edge>], root: usize, limit: u32) -> u32 {
+    let mut deepest = 0;
+    // Drop check.
+    let mut seen = vec![false; edges.len()];
+    seen[root] = true;
+    let mut stack = vec![(root, 0u32)];
+    while let Some((node, depth)) = stack.pop() {
+        deepest = deepest.max(depth);
+        if deepest > limit {
+            return deepest;
+        }
+        for edge in &edges[node] {
+            if !seen[edge.to] {
+                seen[edge.to] = true;
+                stack.push((edge.to, depth + edge.cost));
+            }
+        }
+    }
+    // Trait selection.
+    let mut seen = vec![false; edges.len()];
+    seen[root] = true;
+    let mut stack = vec![(root, 0u32, 0usize)];
+    while let Some(&mut (node, depth, ref mut next)) = stack.last_mut() {
+        let Some(edge) = edges[node].get(*next) else {
+            stack.pop();
+            continue;
+        };
+        *next += 1;
+        if !seen[edge.to] {
+            seen[edge.to] = true;
+            let depth = depth + edge.cost;
+            deepest = deepest.max(depth);
+            if deepest > limit {
+                return deepest;
+            }
+            stack.push((edge.to, depth, 0));
+        }
+    }
+    deepest
+}
+
+/// The references to cut (type, slot): see [`cut_deep_references`].
+fn bands(edges: &[Vec<Edge>], component: &[usize], inside: &[u32]) -> Vec<(usize, Slot)> {
+    let n = edges.len();
+    let large = |i: usize| inside[component[i]] > SMALL_CYCLE;
+    let mut cuts = Vec::new();
+    // Back edges of a depth-first search inside each large cycle (self-references are harmless:
+    // a walk never enters a type twice).
+    let mut kept: Vec<Vec<Edge>> = edges.to_vec();
+    let (unseen, open, closed) = (0u8, 1u8, 2u8);
+    let mut state = vec![unseen; n];
+    for root in (0..n).filter(|&i| large(i)) {
+        if state[root] != unseen {
+            continue;
+        }
+        state[root] = open;
+        let mut stack = vec![(root, 0usize)];
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            let Some(&edge) = edges[node].get(*next) else {
+                state[node] = closed;
+                stack.pop();
+                continue;
+            };
+            *next += 1;
+            if component[edge.to] != component[node] || edge.to == node {
+                continue;
+            }
+            if state[edge.to] == open {
+                cuts.push((node, edge.slot));
+            } else if state[edge.to] == unseen {
+                state[edge.to] = open;
+                stack.push((edge.to, 0));
+            }
+        }
+    }
+    for &(from, slot) in &cuts {
+        kept[from].retain(|e| e.slot != slot);
+    }
+    // What is left: small cycles and single types, in a graph without other cycles. A type's
+    // level is the cost of the longest path reaching it (a small cycle counts as long as its
+    // longest path inside); a reference whose ends are in different bands of levels is cut.
+    let group: Vec<usize> = (0..n).map(|i| if large(i) { n + i } else { component[i] }).collect();
+    let dense = {
+        let mut ids: HashMap<usize, usize> = HashMap::new();
+        group
+            .iter()
+            .map(|g| {
+                let next = ids.len();
+                *ids.entry(*g).or_insert(next)
+            })
+            .collect::<Vec<usize>>()
+    };
+    let groups = dense.iter().max().map_or(0, |&g| g + 1);
+    let mut weight = vec![0u32; groups];
+    for i in 0..n {
+        if !large(i) {
+            weight[dense[i]] = inside[component[i]];
+        }
+    }
+    // Topological order of the groups (Kahn's algorithm on the group graph).
+    let mut indegree = vec![0usize; groups];
+    let mut out: Vec<Vec<(usize, u32)>> = vec![Vec::new(); groups];
+    for (from, list) in kept.iter().enumerate() {
+        for edge in list.iter().filter(|e| dense[e.to] != dense[from]) {
+            out[dense[from]].push((dense[edge.to], edge.cost));
+            indegree[dense[edge.to]] += 1;
+        }
+    }
+    let mut level = vec![0u32; groups];
+    let mut ready: Vec<usize> = (0..groups).filter(|&g| indegree[g] == 0).collect();
+    while let Some(g) = ready.pop() {
+        let leaving = level[g].saturating_add(weight[g]);
+        for &(to, cost) in &out[g] {
+            level[to] = level[to].max(leaving.saturating_add(cost));
+            indegree[to] -= 1;
+            if indegree[to] == 0 {
+                ready.push(to);
+            }
+        }
+    }
+    for (from, list) in kept.iter().enumerate() {
+        for edge in list.iter().filter(|e| dense[e.to] != dense[from]) {
+            if level[dense[from]] / BAND != level[dense[edge.to]] / BAND {
+                cuts.push((from, edge.slot));
+            }
+        }
+    }
+    cuts.sort_by_key(|&(from, slot)| (from, slot_order(slot)));
+    cuts.dedup();
+    cuts
+}
+
+fn slot_order(slot: Slot) -> (u8, usize) {
+    match slot {
+        Slot::Field(k) => (0, k),
+        Slot::Additional => (1, 0),
+        Slot::Variant(k) => (2, k),
+        Slot::Newtype => (3, 0),
+    }
+}
+
+/// Reads one reference as any JSON value.
+fn cut(def: &mut TypeDef, slot: Slot, diagnostics: &mut Vec<Diagnostic>) {
+    let what = match (&mut def.kind, slot) {
+        // Parameters are never cut: nothing refers to them, so they only start walks.
+        (TypeKind::Struct { fields, .. }, Slot::Field(k)) => {
+            let Some(field) = fields.get_mut(k) else { return };
+            field.ty = TypeRef::Any;
+            field.boxed = false;
+            field.default = None;
+            format!("property `{}`", field.wire_name)
+        }
+        (TypeKind::Struct { additional: Some(extra), .. }, Slot::Additional) => {
+            *extra = TypeRef::Any;
+            "`additionalProperties`".to_owned()
+        }
+        (TypeKind::Untagged { variants, boxed }, Slot::Variant(k)) => {
+            let Some((name, ty)) = variants.get_mut(k) else { return };
+            *ty = TypeRef::Any;
+            boxed.retain(|&b| b != k);
+            format!("variant `{name}`")
+        }
+        (TypeKind::Tagged { variants, .. }, Slot::Variant(k)) => {
+            let Some(variant) = variants.get_mut(k) else { return };
+            variant.ty = TypeRef::Any;
+            variant.boxed = false;
+            format!("variant `{}`", variant.name)
+        }
+        (TypeKind::Newtype { target }, Slot::Newtype) => {
+            *target = TypeRef::Any;
+            "its items".to_owned()
+        }
+        _ => return,
+    };
+    diagnostics.push(Diagnostic::warning(
+        "W0033",
+        def.pointer.clone(),
+        format!(
+            "types nest deeper than the Rust compiler follows (a long cycle or chain of references): {what} of `{}` \
+             is read as any JSON value",
+            def.name
+        ),
+    ));
+}
+
 /// Component id of every node (iterative Tarjan, so deep specs cannot overflow the stack).
+/// Components are numbered in the order they complete: every edge out of a component leads to
+/// one with a lower number.
 fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
     const UNSEEN: usize = usize::MAX;
     let n = edges.len();
@@ -91,7 +587,8 @@ fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::strongly_connected;
+    use super::*;
+    use crate::ir::{Docs, Field, TaggedVariant};
 
     #[test]
     fn cycles_share_a_component_and_chains_do_not() {
@@ -101,5 +598,237 @@ mod tests {
         assert_eq!(c[1], c[2]);
         assert_ne!(c[3], c[0]);
         assert_ne!(c[4], c[0]);
+    }
+
+    fn named(name: &str) -> TypeRef {
+        TypeRef::Named(name.to_owned())
+    }
+
+    fn def(name: &str, kind: TypeKind) -> TypeDef {
+        TypeDef { name: name.to_owned(), pointer: format!("#/components/schemas/{name}"), docs: Docs::default(), kind }
+    }
+
+    fn field(name: &str, ty: TypeRef, required: bool) -> Field {
+        Field {
+            name: name.to_owned(),
+            wire_name: name.to_owned(),
+            ty,
+            required,
+            boxed: false,
+            docs: Docs::default(),
+            constraints: Default::default(),
+            default: None,
+        }
+    }
+
+    fn object(name: &str, fields: Vec<Field>) -> TypeDef {
+        def(name, TypeKind::Struct { fields, additional: None })
+    }
+
+    fn alias(name: &str, target: TypeRef) -> TypeDef {
+        def(name, TypeKind::Alias { target })
+    }
+
+    fn run(mut types: Vec<TypeDef>) -> (Vec<TypeDef>, Vec<Diagnostic>) {
+        let mut diagnostics = Vec::new();
+        finish(&mut types, &mut diagnostics);
+        (types, diagnostics)
+    }
+
+    /// A ring of `n` structs, each requiring the next.
+    fn ring(n: usize) -> Vec<TypeDef> {
+        (0..n)
+            .map(|i| {
+                object(
+                    &format!("A{i}"),
+                    vec![field(&format!("a{}", (i + 1) % n), named(&format!("A{}", (i + 1) % n)), true)],
+                )
+            })
+            .collect()
+    }
+
+    fn deepest(types: &[TypeDef]) -> u32 {
+        let edges = costed_edges(types);
+        (0..types.len()).map(|root| deepest_walk(&edges, root, u32::MAX)).max().unwrap_or(0)
+    }
+
+    #[test]
+    fn aliases_naming_each_other_are_a_cycle_at_the_first() {
+        let (_, diagnostics) = run(vec![alias("A", named("B")), alias("B", TypeRef::Nullable(Box::new(named("A"))))]);
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+        let d = &diagnostics[0];
+        assert_eq!((d.code, d.pointer.as_str()), ("E0032", "#/components/schemas/A"));
+        assert!(
+            d.message.contains("`#/components/schemas/A` -> `#/components/schemas/B` -> `#/components/schemas/A`"),
+            "{}",
+            d.message
+        );
+        let (_, diagnostics) = run(vec![alias("S", named("S"))]);
+        assert_eq!(diagnostics[0].code, "E0032");
+    }
+
+    #[test]
+    fn aliases_through_arrays_and_maps_become_newtypes() {
+        let list = alias("List", TypeRef::Array(Box::new(named("List"))));
+        let a = alias("A", TypeRef::Map(Box::new(named("B"))));
+        let b = alias("B", TypeRef::Nullable(Box::new(named("A"))));
+        let plain = alias("Plain", TypeRef::Array(Box::new(named("List"))));
+        let (types, diagnostics) = run(vec![list, a, b, plain]);
+        assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+        assert!(matches!(types[0].kind, TypeKind::Newtype { .. }));
+        assert!(matches!(types[1].kind, TypeKind::Newtype { .. }));
+        assert!(matches!(types[2].kind, TypeKind::Newtype { .. }));
+        assert!(matches!(types[3].kind, TypeKind::Alias { .. }), "not on a cycle");
+    }
+
+    #[test]
+    fn union_variants_on_a_cycle_are_boxed() {
+        let u = def(
+            "U",
+            TypeKind::Untagged {
+                variants: vec![
+                    ("S".into(), TypeRef::Primitive(crate::ir::Primitive::String)),
+                    ("U".into(), named("U")),
+                ],
+                boxed: Vec::new(),
+            },
+        );
+        let m1 = def("M1", TypeKind::Untagged { variants: vec![("M2".into(), named("M2"))], boxed: Vec::new() });
+        let m2 = def(
+            "M2",
+            TypeKind::Tagged {
+                property: "kind".into(),
+                variants: vec![TaggedVariant {
+                    name: "M1".into(),
+                    tags: vec!["m1".into()],
+                    ty: named("V"),
+                    boxed: false,
+                }],
+            },
+        );
+        let v = alias("V", named("M1"));
+        let (types, diagnostics) = run(vec![u, m1, m2, v]);
+        assert!(diagnostics.is_empty());
+        assert!(matches!(&types[0].kind, TypeKind::Untagged { boxed, .. } if boxed == &[1]));
+        assert!(matches!(&types[1].kind, TypeKind::Untagged { boxed, .. } if boxed == &[0]));
+        assert!(matches!(&types[2].kind, TypeKind::Tagged { variants, .. } if variants[0].boxed));
+    }
+
+    #[test]
+    fn short_cycles_and_chains_are_left_alone() {
+        let (types, diagnostics) = run(ring(30));
+        assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+        assert!(types.iter().all(|t| matches!(&t.kind, TypeKind::Struct { fields, .. } if fields[0].boxed)));
+        // A large cycle of short paths (as Stripe's 187 types that expand into each other): a
+        // hub holding 150 types, each holding the hub.
+        let hub = object(
+            "Hub",
+            (0..150)
+                .map(|i| field(&format!("d{i}"), TypeRef::Array(Box::new(named(&format!("D{i}")))), false))
+                .collect(),
+        );
+        let mut dense: Vec<TypeDef> =
+            (0..150).map(|i| object(&format!("D{i}"), vec![field("hub", named("Hub"), false)])).collect();
+        dense.push(hub);
+        let (types, diagnostics) = run(dense);
+        assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+        assert!(deepest(&types) <= 10);
+    }
+
+    #[test]
+    fn random_graphs_fit_after_cutting() {
+        // A small linear congruential generator: the same graphs on every run.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |bound: usize| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize % bound
+        };
+        let mut rounds_with_cuts = 0;
+        for round in 0..40 {
+            let n = 20 + next(300);
+            let types: Vec<TypeDef> = (0..n)
+                .map(|i| {
+                    let fields = (0..next(4))
+                        .map(|k| {
+                            // Mostly to a near type (long chains and cycles), sometimes anywhere.
+                            let to = if next(4) == 0 { next(n) } else { (i + 1 + next(3)) % n };
+                            let mut ty = named(&format!("T{to}"));
+                            for _ in 0..next(3) {
+                                ty = match next(3) {
+                                    0 => TypeRef::Array(Box::new(ty)),
+                                    1 => TypeRef::Map(Box::new(ty)),
+                                    _ => TypeRef::Nullable(Box::new(ty)),
+                                };
+                            }
+                            field(&format!("f{k}"), ty, next(2) == 0)
+                        })
+                        .collect();
+                    object(&format!("T{i}"), fields)
+                })
+                .collect();
+            let (types, diagnostics) = run(types);
+            assert!(deepest(&types) <= BUDGET, "round {round}: {}", deepest(&types));
+            rounds_with_cuts += usize::from(!diagnostics.is_empty());
+        }
+        assert!(rounds_with_cuts > 10, "{rounds_with_cuts}");
+    }
+
+    #[test]
+    fn long_cycles_are_cut_until_every_walk_fits() {
+        let (types, diagnostics) = run(ring(200));
+        assert!(!diagnostics.is_empty());
+        assert!(diagnostics.iter().all(|d| d.code == "W0033" && d.severity == crate::Severity::Warning));
+        assert!(deepest(&types) <= BUDGET, "{}", deepest(&types));
+        // Far fewer cuts than types: one per band.
+        assert!(diagnostics.len() < 20, "{}", diagnostics.len());
+        assert!(diagnostics[0].message.contains("property `a"), "{}", diagnostics[0].message);
+    }
+
+    #[test]
+    fn deep_chains_of_optional_objects_are_cut() {
+        let chain: Vec<TypeDef> = (0..300)
+            .map(|i| {
+                let fields =
+                    if i == 299 { Vec::new() } else { vec![field("next", named(&format!("C{}", i + 1)), false)] };
+                object(&format!("C{i}"), fields)
+            })
+            .collect();
+        let (types, diagnostics) = run(chain);
+        assert!(!diagnostics.is_empty());
+        assert!(deepest(&types) <= BUDGET, "{}", deepest(&types));
+    }
+
+    #[test]
+    fn mixed_long_cycles_with_arrays_maps_and_unions_fit() {
+        // A ring of 120 where the references alternate between an array, a map, a union and a
+        // required field, with a shortcut back every 7 types.
+        let n: usize = 120;
+        let types: Vec<TypeDef> = (0..n)
+            .map(|i| {
+                let next = named(&format!("R{}", (i + 1) % n));
+                let back = named(&format!("R{}", i.saturating_sub(7)));
+                match i % 4 {
+                    0 => object(
+                        &format!("R{i}"),
+                        vec![field("a", TypeRef::Array(Box::new(next)), true), field("b", back, false)],
+                    ),
+                    1 => def(
+                        &format!("R{i}"),
+                        TypeKind::Struct { fields: vec![field("b", back, false)], additional: Some(next) },
+                    ),
+                    2 => def(
+                        &format!("R{i}"),
+                        TypeKind::Untagged {
+                            variants: vec![("N".into(), next), ("B".into(), back)],
+                            boxed: Vec::new(),
+                        },
+                    ),
+                    _ => object(&format!("R{i}"), vec![field("n", next, true)]),
+                }
+            })
+            .collect();
+        let (types, diagnostics) = run(types);
+        assert!(!diagnostics.is_empty());
+        assert!(deepest(&types) <= BUDGET, "{}", deepest(&types));
     }
 }

@@ -388,7 +388,7 @@ impl Lowerer<'_> {
                     tags.push(key.clone());
                 }
                 let ty = self.type_of(option, &format!("{name}{}", type_name(key)), &format!("{pointer}/{i}"));
-                TaggedVariant { name: names.claim(type_name(key), ""), tags, ty }
+                TaggedVariant { name: names.claim(type_name(key), ""), tags, ty, boxed: false }
             })
             .collect();
         TypeKind::Tagged { property: discriminator.property_name.clone(), variants }
@@ -411,7 +411,7 @@ impl Lowerer<'_> {
                 (names.claim(label, ""), ty)
             })
             .collect();
-        TypeKind::Untagged { variants }
+        TypeKind::Untagged { variants, boxed: Vec::new() }
     }
 }
 

@@ -2,18 +2,14 @@
 
 use crate::diagnostics::{child, pointer, Diagnostic};
 use crate::ir::{SchemeKind, SecurityScheme};
-use crate::naming::{const_name, value_name, Namespace};
+use crate::naming::{const_name, value_name, Namespace, BUILDER_METHODS, CLIENT_CONSTANTS};
 use openapiv3::{APIKeyLocation, OpenAPI, ReferenceOr};
-
-/// Builder methods every client has: scheme setters must not clash with them.
-const BUILDER_METHODS: &[&str] =
-    &["new", "base_url", "timeout", "connect_timeout", "retry_policy", "user_agent", "http_client", "build"];
 
 /// The spec's security schemes, in spec order.
 pub(super) fn schemes(spec: &OpenAPI, diagnostics: &mut Vec<Diagnostic>) -> Vec<SecurityScheme> {
     let Some(components) = &spec.components else { return Vec::new() };
     let mut setters = Namespace::with_reserved(BUILDER_METHODS);
-    let mut constants = Namespace::default();
+    let mut constants = Namespace::with_reserved(CLIENT_CONSTANTS);
     let base = pointer(["components", "securitySchemes"]);
     components
         .security_schemes
@@ -55,9 +51,21 @@ pub(super) fn schemes(spec: &OpenAPI, diagnostics: &mut Vec<Diagnostic>) -> Vec<
                 openapiv3::SecurityScheme::OAuth2 { description, .. }
                 | openapiv3::SecurityScheme::OpenIDConnect { description, .. } => (SchemeKind::Bearer, description),
             };
+            let wanted = value_name(key);
+            let setter = setters.claim(wanted.clone(), "_");
+            if setters.is_reserved(&wanted) {
+                diagnostics.push(Diagnostic::warning(
+                    "W0059",
+                    here,
+                    format!(
+                        "security scheme `{key}` would be set by `ClientBuilder::{wanted}`, which every builder has: \
+                         its setter is `{setter}`"
+                    ),
+                ));
+            }
             Some(SecurityScheme {
                 key: key.clone(),
-                setter: setters.claim(value_name(key), "_"),
+                setter,
                 constant: constants.claim(const_name(key), "_"),
                 kind,
                 description: description.clone(),

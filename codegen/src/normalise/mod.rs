@@ -3,16 +3,29 @@
 //! OpenAPI 3.1 schemas are JSON Schema 2020-12; the rewrites here keep their meaning where 3.0 can
 //! say the same thing, and warn (naming the pointer) where it cannot.
 
+mod lenient;
+mod refs;
 pub mod swagger2;
 
 use crate::diagnostics::{child, Diagnostic};
 use serde_json::{json, Map, Value};
+use std::collections::HashMap;
 
 const HTTP_METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// Rewrites `document` in place; returns warnings for what could not be kept.
 pub fn normalise(document: &mut Value) -> Result<Vec<Diagnostic>, Diagnostic> {
-    let mut warnings = Vec::new();
+    normalise_traced(document, &mut HashMap::new())
+}
+
+/// [`normalise`], also filling `origins` with (pointer of a component hoisted from a `$ref` target,
+/// pointer of the place it came from): see [`relocate`].
+pub fn normalise_traced(
+    document: &mut Value,
+    origins: &mut HashMap<String, String>,
+) -> Result<Vec<Diagnostic>, Diagnostic> {
+    // First, so that its pointers name the document as written.
+    let mut warnings = lenient::repair(document);
     let Some(root) = document.as_object_mut() else {
         return Err(Diagnostic::error("E0010", "#", "the document is not an object"));
     };
@@ -25,20 +38,25 @@ pub fn normalise(document: &mut Value) -> Result<Vec<Diagnostic>, Diagnostic> {
                 format!("unsupported Swagger version {swagger}: expected 2.0"),
             ));
         }
+        // Pointers name places of the 2.0 document, so its references are hoisted before converting.
+        *origins = refs::hoist(document, true)?;
         // The result is an OpenAPI 3.0 document, which needs no further rewriting.
-        return swagger2::convert(document);
+        return swagger2::convert(document).map(|converted| [warnings, converted].concat());
     }
     let version = root.get("openapi").and_then(Value::as_str).unwrap_or_default().to_owned();
-    if version.starts_with("3.0") {
-        return Ok(warnings);
-    }
-    if !version.starts_with("3.1") {
+    if !version.starts_with("3.0") && !version.starts_with("3.1") {
         return Err(Diagnostic::error(
             "E0012",
             "#/openapi",
             format!("unsupported OpenAPI version {version:?}: expected 3.0.x or 3.1.x"),
         ));
     }
+    // Before the 3.1 rewrites, which move what the pointers name.
+    *origins = refs::hoist(document, false)?;
+    if version.starts_with("3.0") {
+        return Ok(warnings);
+    }
+    let Some(root) = document.as_object_mut() else { return Ok(warnings) };
     root.insert("openapi".into(), json!("3.0.3"));
     if root.remove("webhooks").is_some() {
         warnings.push(Diagnostic::warning("W0010", "#/webhooks", "webhooks are not generated: skipped"));
@@ -86,6 +104,23 @@ pub fn normalise(document: &mut Value) -> Result<Vec<Diagnostic>, Diagnostic> {
     Ok(warnings)
 }
 
+/// Points a diagnostic inside a component hoisted from a `$ref` target (see [`normalise_traced`]) at
+/// the place in the spec that the component came from.
+pub fn relocate(mut diagnostic: Diagnostic, origins: &HashMap<String, String>) -> Diagnostic {
+    if origins.is_empty() {
+        return diagnostic;
+    }
+    let pointer = &diagnostic.pointer;
+    let ends = pointer.match_indices('/').map(|(i, _)| i).chain([pointer.len()]);
+    for end in ends {
+        if let Some(origin) = origins.get(&pointer[..end]) {
+            diagnostic.pointer = format!("{origin}{}", &pointer[end..]);
+            break;
+        }
+    }
+    diagnostic
+}
+
 /// Walks non-schema parts of the document and rewrites every `schema` found.
 fn find_schemas(value: &mut Value, pointer: &str, warnings: &mut Vec<Diagnostic>) {
     match value {
@@ -123,28 +158,7 @@ fn schema_31(schema: &mut Value, pointer: &str, warnings: &mut Vec<Diagnostic>) 
     let Some(map) = schema.as_object_mut() else { return };
     recurse_subschemas(map, pointer, warnings);
 
-    if let Some(Value::Array(types)) = map.get("type").cloned() {
-        let mut non_null: Vec<Value> = types.into_iter().filter(|t| t != "null").collect();
-        let had_null = map.get("type").and_then(Value::as_array).map_or(0, Vec::len) != non_null.len();
-        if had_null {
-            map.insert("nullable".into(), json!(true));
-        }
-        match non_null.len() {
-            0 => {
-                map.remove("type");
-            }
-            1 => {
-                map.insert("type".into(), non_null.remove(0));
-            }
-            _ => {
-                map.remove("type");
-                split_types(map, non_null);
-            }
-        }
-    } else if map.get("type").is_some_and(|t| t == "null") {
-        map.remove("type");
-        map.insert("nullable".into(), json!(true));
-    }
+    type_list(map, "nullable");
     if let Some(value) = map.remove("const") {
         map.insert("enum".into(), json!([value]));
     }
@@ -161,6 +175,38 @@ fn schema_31(schema: &mut Value, pointer: &str, warnings: &mut Vec<Diagnostic>) 
     }
     nullable_union(map);
     ref_with_siblings(map);
+}
+
+/// `type: [X, "null"]` and `type: "null"`: `null` becomes `nullable_key: true` (`nullable`, or
+/// Swagger 2.0's `x-nullable`), one other type is the `type`, several become a `oneOf` (see
+/// [`split_types`]). Returns whether there was such a `type`.
+fn type_list(map: &mut Map<String, Value>, nullable_key: &str) -> bool {
+    if let Some(Value::Array(types)) = map.get("type").cloned() {
+        let mut non_null: Vec<Value> = types.into_iter().filter(|t| t != "null").collect();
+        let had_null = map.get("type").and_then(Value::as_array).map_or(0, Vec::len) != non_null.len();
+        if had_null {
+            map.insert(nullable_key.into(), json!(true));
+        }
+        match non_null.len() {
+            0 => {
+                map.remove("type");
+            }
+            1 => {
+                map.insert("type".into(), non_null.remove(0));
+            }
+            _ => {
+                map.remove("type");
+                split_types(map, non_null);
+            }
+        }
+        true
+    } else if map.get("type").is_some_and(|t| t == "null") {
+        map.remove("type");
+        map.insert(nullable_key.into(), json!(true));
+        true
+    } else {
+        false
+    }
 }
 
 fn recurse_subschemas(map: &mut Map<String, Value>, pointer: &str, warnings: &mut Vec<Diagnostic>) {
