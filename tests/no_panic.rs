@@ -151,4 +151,12 @@ proptest! {
             generate(document);
         }
     }
+
+    /// YAML and JSON punctuation, enough brackets for the nesting scan to run (load/limits.rs).
+    #[test]
+    fn structural_text_never_panics_the_loader(text in "[\\[\\]{}:,'\"#\\- \n\t|>!&*?a1\\\\]{0,2000}") {
+        if let Ok(document) = codegen::load::parse_text(&text) {
+            generate(document);
+        }
+    }
 }

@@ -37,6 +37,9 @@ pub fn rust_files(files: &[PartedFile<'_>]) -> Result<Vec<String>, Diagnostic> {
         .collect()
 }
 
+/// Stack of each formatting thread.
+const FORMAT_STACK: usize = 16 << 20;
+
 /// `f` over `items` on up to as many threads as the machine has cores, heaviest first (by
 /// `weights`); results in item order.
 fn parallel_map<T: Sync, R: Send>(items: &[T], weights: &[usize], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
@@ -47,21 +50,25 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], weights: &[usize], f: impl Fn(&T)
     let mut order: Vec<usize> = (0..items.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(weights.get(i).copied().unwrap_or(0)));
     let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) else { break done };
+            done.push((i, f(&items[i])));
+        }
+    };
     let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        // syn and prettyplease recurse once per nesting level of the generated code: a legal
+        // 124-deep schema overflows the default 2 MiB of a spawned thread.
         let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) else { break done };
-                        done.push((i, f(&items[i])));
-                    }
-                })
-            })
+            .filter_map(|_| std::thread::Builder::new().stack_size(FORMAT_STACK).spawn_scoped(scope, work).ok())
             .collect();
+        // When no thread could be spawned, the work is done here.
+        let here = if workers.is_empty() { work() } else { Vec::new() };
         workers
             .into_iter()
             .flat_map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .chain(here)
             .collect()
     });
     done.sort_by_key(|(i, _)| *i);

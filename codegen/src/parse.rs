@@ -6,8 +6,25 @@ use serde::Deserialize;
 use serde_json::Value;
 use serde_path_to_error::Segment;
 
-/// Deserializes the document; a failure names the deepest JSON pointer that explains it.
+/// Stack for deserializing: the serde model recurses through several frames per schema level
+/// (untagged enums buffer their content), about 32 KB a level in a debug build, so a document as
+/// deep as the loader allows ([`crate::load::MAX_DEPTH`]) would overflow a 2 MiB thread. Reserved
+/// address space, used only as deep as the document goes.
+const PARSE_STACK: usize = 64 << 20;
+
+/// Deserializes the document; a failure names the deepest JSON pointer that explains it. Runs on a
+/// thread of its own with a stack for the deepest document the loader and `normalise` let through.
 pub fn parse(document: &Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
+    std::thread::scope(|scope| {
+        match std::thread::Builder::new().stack_size(PARSE_STACK).spawn_scoped(scope, || parse_here(document)) {
+            Ok(thread) => thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            // No thread to be had: on this one.
+            Err(_) => parse_here(document),
+        }
+    })
+}
+
+fn parse_here(document: &Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
     // Valid documents take the fast path; tracking the path only pays when there is an error.
     if let Ok(spec) = openapiv3::OpenAPI::deserialize(document) {
         return Ok(spec);

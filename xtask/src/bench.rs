@@ -115,7 +115,7 @@ fn time_runs<T>(runs: usize, mut f: impl FnMut() -> T) -> (Stats, T) {
 
 /// The whole generation of `path` in memory, as `cargo xtask codegen --spec` does it.
 fn generate(path: &Path, display: &str) -> Result<GeneratedCrate, Vec<Diagnostic>> {
-    let loaded = codegen::load::load(path).map_err(|d| vec![d])?;
+    let loaded = crate::corpus::load_spec(path).map_err(|d| vec![d])?;
     let (crate_spec, mut source) =
         pipeline::standalone(display, loaded.document, Some(&format!("bench-{}", slug(display))), Default::default());
     source.text = Some(loaded.text);
@@ -327,7 +327,7 @@ fn stage_times(path: &Path, runs: usize) -> Option<StageTimes> {
             }
             lap = Instant::now();
         };
-        let loaded = codegen::load::load(path).ok()?;
+        let loaded = crate::corpus::load_spec(path).ok()?;
         next(0);
         let mut document = loaded.document;
         codegen::normalise::normalise(&mut document).ok()?;

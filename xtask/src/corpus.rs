@@ -19,6 +19,18 @@ struct Row {
     compiler_warnings: String,
 }
 
+/// Loads a spec, letting its `$ref`s read files anywhere in its vendor's folder of the corpus (the
+/// folder below the one holding `MANIFEST.md`), not only in its own:
+/// `swagger2/petstore-separate/spec/swagger.yaml` refers to `../common/Error.yaml`. A spec outside
+/// the corpus is loaded as `--spec` loads it.
+pub(crate) fn load_spec(path: &Path) -> Result<codegen::load::Loaded, codegen::Diagnostic> {
+    let vendor = path.ancestors().skip(1).find(|a| a.parent().is_some_and(|p| p.join("MANIFEST.md").is_file()));
+    match vendor {
+        Some(folder) => codegen::load::load_within(path, folder),
+        None => codegen::load::load(path),
+    }
+}
+
 /// Spec entry points listed in the corpus manifest, in its order.
 pub(crate) fn manifest_specs(corpus: &Path) -> Result<Vec<String>> {
     let manifest = std::fs::read_to_string(corpus.join("MANIFEST.md")).context("reading the corpus MANIFEST.md")?;
@@ -77,7 +89,7 @@ fn generate_and_check(path: &Path, spec: &str, slug: &str, out: &Path, target_di
         compiler_warnings: "-".into(),
     };
     let started = Instant::now();
-    let generated = codegen::load::load(path).map_err(|d| vec![d]).and_then(|loaded| {
+    let generated = load_spec(path).map_err(|d| vec![d]).and_then(|loaded| {
         let (crate_spec, source) =
             pipeline::standalone(spec, loaded.document, Some(&format!("corpus-{slug}")), Default::default());
         codegen::generate_crate(&crate_spec, vec![source], &Options::default())

@@ -62,7 +62,7 @@ fn check_spec(root: &Path, path: &Path, spec: &str) -> Row {
         Row { spec: spec.to_owned(), checked: 0, decoded: 0, passed: 0, note: String::new(), failures: vec![] };
     let slug: String = spec.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
     let package = format!("examples-{slug}");
-    let loaded = match codegen::load::load(path) {
+    let loaded = match crate::corpus::load_spec(path) {
         Ok(loaded) => loaded,
         Err(e) => {
             row.note = format!("load failed: {}", e.code);

@@ -108,6 +108,10 @@ struct CodegenArgs {
     /// With `--spec`: keep `date-time` and `date` as `String`.
     #[arg(long, requires = "spec")]
     formats_as_strings: bool,
+    /// With `--spec`: `$ref`s may read files anywhere under this folder (default: only the spec's
+    /// own folder and below), e.g. `..` for a spec that refers to `../common/*.yaml`.
+    #[arg(long, requires = "spec")]
+    ref_root: Option<PathBuf>,
     /// With `--out`: also overwrite files in the folder that this generator did not write (no
     /// `@generated` header of its own, or another command's). Symbolic links and protected folders
     /// are still refused, and such files are never deleted.
@@ -302,7 +306,11 @@ fn codegen_one(
 }
 
 fn standalone(spec: &Path, args: &CodegenArgs, options: &Options) -> Result<GeneratedCrate, Vec<Diagnostic>> {
-    let mut loaded = codegen::load::load(spec).map_err(|d| vec![d])?;
+    let loaded = match &args.ref_root {
+        Some(folder) => codegen::load::load_within(spec, folder),
+        None => codegen::load::load(spec),
+    };
+    let mut loaded = loaded.map_err(|d| vec![d])?;
     for overlay in &args.overlays {
         codegen::overlay::apply_file(&mut loaded.document, overlay, &overlay.display().to_string())?;
     }

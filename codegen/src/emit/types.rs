@@ -734,9 +734,7 @@ impl<'a> Context<'a> {
                     }
                     fields.iter().map(|f| &f.ty).chain(additional.as_ref()).collect()
                 }
-                TypeKind::Untagged { .. } | TypeKind::Tagged { .. } | TypeKind::Newtype { .. } => {
-                    def.kind.type_refs()
-                }
+                TypeKind::Untagged { .. } | TypeKind::Tagged { .. } | TypeKind::Newtype { .. } => def.kind.type_refs(),
                 _ => Vec::new(),
             };
             for ty in refs {
@@ -893,7 +891,8 @@ impl<'a> Context<'a> {
                 quote!(#n)
             }
             (TypeRef::Primitive(Primitive::F32), Value::Number(n)) => {
-                let n = Literal::f32_unsuffixed(n.as_f64()? as f32);
+                // Past `f32::MAX` the value would be infinite, which no literal can write.
+                let n = Literal::f32_unsuffixed(Some(n.as_f64()? as f32).filter(|n| n.is_finite())?);
                 quote!(#n)
             }
             (TypeRef::Primitive(Primitive::F64), Value::Number(n)) => {

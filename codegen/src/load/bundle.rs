@@ -15,8 +15,14 @@
 //! The work is a queue of (place in the output, file, context) items: a walk never descends into
 //! content it has just inlined or hoisted but queues it, so the stack depth is bounded by the nesting
 //! of one file, however deeply files refer to each other. Each file is read and parsed once.
+//!
+//! The files a spec may make us read, and how much bundling may build from them, are limited (see
+//! the [module](super) documentation): only regular files under the root file's folder (E0009,
+//! E0003), a document at most [`MAX_DEPTH`] deep (E0014), at most [`copy_budget`] values copied
+//! (E0015), inlined references at most [`MAX_INLINE_CHAIN`] deep (E0016).
 
-use super::parse_text;
+use super::limits::{self, copy_budget, MAX_DEPTH, MAX_FILE_BYTES, MAX_INLINE_CHAIN, MAX_TOTAL_BYTES};
+use super::parse_document;
 use crate::diagnostics::{child, escape_token, pointer, Diagnostic};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -28,7 +34,13 @@ const ROOT: usize = 0;
 
 /// Resolves every `$ref` into another file, in place. `path` is the root file, `display` its path
 /// for diagnostics. Returns warnings for references left as they were.
-pub(super) fn bundle(path: &Path, display: &str, document: &mut Value) -> Result<Vec<Diagnostic>, Diagnostic> {
+pub(super) fn bundle(
+    path: &Path,
+    display: &str,
+    folder: Option<&Path>,
+    root_bytes: u64,
+    document: &mut Value,
+) -> Result<Vec<Diagnostic>, Diagnostic> {
     let external = if document.is_object() { external_refs(document) } else { External::None };
     if external == External::None {
         return Ok(Vec::new());
@@ -39,6 +51,16 @@ pub(super) fn bundle(path: &Path, display: &str, document: &mut Value) -> Result
         d
     })?;
     let swagger2 = document.get("swagger").is_some();
+    // `$ref`s read files in this folder or below it, nowhere else.
+    let root_dir = match folder {
+        Some(folder) => std::fs::canonicalize(folder).map_err(|e| {
+            let message = format!("cannot read the folder `{}` that `$ref`s may read from: {e}", folder.display());
+            let mut d = Diagnostic::error("E0001", "#", message);
+            d.file = display.to_owned();
+            d
+        })?,
+        None => canonical.parent().map(Path::to_path_buf).unwrap_or_default(),
+    };
     let mut bundler = Bundler {
         // The root as parsed is only read back through references from other files; with URLs
         // alone (GitHub's examples hold some) there are none, and copying a 3 MB spec is waste.
@@ -48,6 +70,10 @@ pub(super) fn bundle(path: &Path, display: &str, document: &mut Value) -> Result
             value: if external == External::File { document.clone() } else { Value::Null },
         }],
         by_path: HashMap::from([(canonical, ROOT)]),
+        root_dir,
+        read_bytes: root_bytes,
+        input_nodes: limits::measure(document, usize::MAX).0,
+        copied: 0,
         swagger2,
         prefix: if swagger2 { "#/definitions/" } else { "#/components/schemas/" },
         names: HashMap::new(),
@@ -118,6 +144,16 @@ enum Doc {
     Hoisted(usize),
 }
 
+impl Doc {
+    /// How deep the document's top is in the root (`#/components/schemas/Name`).
+    fn depth(self) -> usize {
+        match self {
+            Doc::Root => 0,
+            Doc::Hoisted(_) => 3,
+        }
+    }
+}
+
 /// What the value at a place is, which decides whether a `$ref` there is hoisted or inlined.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Ctx {
@@ -137,6 +173,8 @@ enum Ctx {
 struct Link {
     file: usize,
     pointer: String,
+    /// Links up to the first, this one included.
+    hops: usize,
     up: Option<Rc<Link>>,
 }
 
@@ -159,11 +197,21 @@ enum Unresolved {
     Missing(String),
     /// The referenced file does not parse.
     Syntax(Diagnostic),
+    /// Not followed, by a rule: (code, why).
+    Refused(&'static str, String),
 }
 
 struct Bundler {
     files: Vec<File>,
     by_path: HashMap<PathBuf, usize>,
+    /// The root file's folder, symbolic links resolved: the only place files are read from.
+    root_dir: PathBuf,
+    /// Bytes of all files read, the root's included.
+    read_bytes: u64,
+    /// Values in all files read, the root's included.
+    input_nodes: usize,
+    /// Values copied by inlining and hoisting so far.
+    copied: usize,
     swagger2: bool,
     /// `#/components/schemas/` or `#/definitions/`.
     prefix: &'static str,
@@ -201,7 +249,10 @@ impl Bundler {
                 continue;
             }
             self.names.insert(key.clone(), name.clone());
-            self.push_hoisted(name.clone(), &target, key.1);
+            if self.push_hoisted(name.clone(), &target, key.1.clone()).is_err() {
+                // Over the copy budget: reported when the walk reaches this reference.
+                self.names.remove(&key);
+            }
         }
     }
 
@@ -237,12 +288,15 @@ impl Bundler {
                     if skip.contains(key) || (reference.is_some() && key == "$ref") {
                         continue;
                     }
+                    let depth = rel.len();
                     rel.push(key.clone());
                     let walked = self.walk(child_value, child_ctx(ctx, key), item, rel, &[]);
+                    // A walk that failed left its place.
+                    rel.truncate(depth + 1);
                     match walked {
                         // Vendor extensions are documentation to us (`x-topics: {$ref: guide.md}`):
                         // a reference there that does not resolve is left as it is.
-                        Err(e) if key.starts_with("x-") => {
+                        Err(e) if key.starts_with("x-") && matches!(e.code, "E0002" | "E0007" | "E0008") => {
                             let mut d = Diagnostic::warning(
                                 "W0004",
                                 e.pointer,
@@ -254,7 +308,7 @@ impl Bundler {
                         other => other?,
                     }
                     if ctx == Ctx::Schema && key == "discriminator" {
-                        self.mapping(child_value, item, rel);
+                        self.mapping(child_value, item, rel)?;
                     }
                     rel.pop();
                 }
@@ -290,7 +344,7 @@ impl Bundler {
         }
         let target = self.target(item.file, reference).map_err(|why| self.unresolved(item, rel, reference, why))?;
         if ctx == Ctx::Schema {
-            let local = self.schema_ref(&target);
+            let local = self.schema_ref(&target).map_err(|why| self.unresolved(item, rel, reference, why))?;
             set_ref(node, local);
             return Ok(());
         }
@@ -304,7 +358,40 @@ impl Bundler {
             d.file.clone_from(&self.files[item.file].display);
             return Err(d);
         }
-        let mut inlined = lookup(&self.files[target.file].value, &target.tokens).cloned().unwrap_or(Value::Null);
+        let hops = item.chain.as_ref().map_or(0, |link| link.hops) + 1;
+        if hops > MAX_INLINE_CHAIN {
+            let first = {
+                let mut link = item.chain.as_ref();
+                while let Some(up) = link.and_then(|l| l.up.as_ref()) {
+                    link = Some(up);
+                }
+                link.map(|l| self.name_of(l.file, &l.pointer)).unwrap_or_default()
+            };
+            let message = format!(
+                "`$ref: {reference}` would be reference number {hops} in a chain of references into other files, each inlined inside the one before (from {first}): at most {MAX_INLINE_CHAIN} are followed"
+            );
+            return Err(self.error("E0016", item, rel, message));
+        }
+        let source = lookup(&self.files[target.file].value, &target.tokens);
+        let (nodes, depth) = source.map_or((1, 0), |v| self.measure_copy(v));
+        let budget = copy_budget(self.input_nodes);
+        if self.copied.saturating_add(nodes) > budget {
+            let message = format!(
+                "`$ref: {reference}` would copy more values than bundling may ({budget}: four times the {} values of the files read, and 250,000): references that multiply (each level referring more than once to the next) are refused",
+                self.input_nodes
+            );
+            return Err(self.error("E0015", item, rel, message));
+        }
+        let at_depth = item.doc.depth() + item.at.len() + rel.len();
+        if at_depth + depth > MAX_DEPTH {
+            let message = format!(
+                "`$ref: {reference}` would nest `{}` ({depth} levels) at a depth of {at_depth}: the document would nest more than the limit of {MAX_DEPTH}",
+                self.name_of(target.file, &target_pointer)
+            );
+            return Err(self.error("E0014", item, rel, message));
+        }
+        self.copied += nodes;
+        let mut inlined = source.cloned().unwrap_or(Value::Null);
         let mut skip = Vec::new();
         if let Value::Object(map) = node {
             map.remove("$ref");
@@ -332,15 +419,15 @@ impl Bundler {
             file: target.file,
             src: target_pointer.clone(),
             ctx,
-            chain: Some(Rc::new(Link { file: target.file, pointer: target_pointer, up: item.chain.clone() })),
+            chain: Some(Rc::new(Link { file: target.file, pointer: target_pointer, hops, up: item.chain.clone() })),
             skip,
         });
         Ok(())
     }
 
     /// Rewrites `discriminator.mapping` values that name schemas in other files.
-    fn mapping(&mut self, discriminator: &mut Value, item: &Item, rel: &mut Vec<String>) {
-        let Some(mapping) = discriminator.get_mut("mapping").and_then(Value::as_object_mut) else { return };
+    fn mapping(&mut self, discriminator: &mut Value, item: &Item, rel: &mut Vec<String>) -> Result<(), Diagnostic> {
+        let Some(mapping) = discriminator.get_mut("mapping").and_then(Value::as_object_mut) else { return Ok(()) };
         rel.push("mapping".to_owned());
         for (key, value) in mapping.iter_mut() {
             let Some(reference) = value.as_str() else { continue };
@@ -348,12 +435,20 @@ impl Bundler {
             if (local && item.file == ROOT) || (!local && !looks_like_file(reference)) || is_remote(reference) {
                 continue;
             }
-            match self.target(item.file, reference) {
-                Ok(target) => *value = Value::String(self.schema_ref(&target)),
+            match self.target(item.file, reference).and_then(|target| self.schema_ref(&target)) {
+                Ok(local) => *value = Value::String(local),
                 Err(why) => {
                     let why = match why {
                         Unresolved::Missing(why) => why,
-                        Unresolved::Syntax(d) => d.message,
+                        Unresolved::Syntax(d) if d.code == "E0002" => d.message,
+                        // What no rule lets us read is an error, wherever it is named.
+                        refused => {
+                            rel.push(key.clone());
+                            let d = self.unresolved(item, rel, reference, refused);
+                            rel.pop();
+                            rel.pop();
+                            return Err(d);
+                        }
                     };
                     rel.push(key.clone());
                     let message = format!("discriminator mapping `{reference}` does not resolve ({why}): left as is");
@@ -363,11 +458,12 @@ impl Bundler {
             }
         }
         rel.pop();
+        Ok(())
     }
 
     /// The local reference for a schema target: its place if it is a root component schema,
     /// otherwise its hoisted name.
-    fn schema_ref(&mut self, target: &Target) -> String {
+    fn schema_ref(&mut self, target: &Target) -> Result<String, Unresolved> {
         if target.file == ROOT {
             let tokens: Vec<&str> = target.tokens.iter().map(String::as_str).collect();
             let component = match tokens.as_slice() {
@@ -376,7 +472,7 @@ impl Bundler {
                 _ => false,
             };
             if component {
-                return pointer(&target.tokens);
+                return Ok(pointer(&target.tokens));
             }
         }
         let key = (target.file, pointer(&target.tokens));
@@ -385,15 +481,32 @@ impl Bundler {
             None => {
                 let name = self.fresh_name(target);
                 self.names.insert(key.clone(), name.clone());
-                self.push_hoisted(name.clone(), target, key.1);
+                self.push_hoisted(name.clone(), target, key.1)?;
                 name
             }
         };
-        format!("{}{}", self.prefix, escape_token(&name))
+        Ok(format!("{}{}", self.prefix, escape_token(&name)))
     }
 
-    fn push_hoisted(&mut self, name: String, target: &Target, src: String) {
-        let value = lookup(&self.files[target.file].value, &target.tokens).cloned().unwrap_or(Value::Null);
+    /// The values in `value` (counted up to the copy budget) and how deep it nests.
+    fn measure_copy(&self, value: &Value) -> (usize, usize) {
+        limits::measure(value, copy_budget(self.input_nodes).saturating_sub(self.copied))
+    }
+
+    fn push_hoisted(&mut self, name: String, target: &Target, src: String) -> Result<(), Unresolved> {
+        let source = lookup(&self.files[target.file].value, &target.tokens);
+        let (nodes, _) = source.map_or((1, 0), |v| self.measure_copy(v));
+        let budget = copy_budget(self.input_nodes);
+        if self.copied.saturating_add(nodes) > budget {
+            let why = format!(
+                "copying `{}` would copy more values than bundling may ({budget}: four times the {} values of the files read, and 250,000)",
+                self.name_of(target.file, &pointer(&target.tokens)),
+                self.input_nodes
+            );
+            return Err(Unresolved::Refused("E0015", why));
+        }
+        self.copied += nodes;
+        let value = source.cloned().unwrap_or(Value::Null);
         let index = self.hoisted.len();
         self.hoisted.push((name, value));
         self.queue.push_back(Item {
@@ -405,6 +518,7 @@ impl Bundler {
             chain: None,
             skip: Vec::new(),
         });
+        Ok(())
     }
 
     /// The last pointer token, or the file stem for a whole file; `Name2`, `Name3`, ... when taken.
@@ -465,23 +579,57 @@ impl Bundler {
         Ok(Target { file, tokens })
     }
 
-    /// The index of the file at `relative` to file `from`, read and parsed on first use.
+    /// The index of the file at `relative` to file `from`, read and parsed on first use: only a
+    /// regular file under the root file's folder, `..` and symbolic links resolved.
     fn file(&mut self, from: usize, relative: &str) -> Result<usize, Unresolved> {
         let base = &self.files[from];
         let joined = base.canonical.parent().map_or_else(|| PathBuf::from(relative), |dir| dir.join(relative));
         let display_dir = Path::new(&base.display).parent().unwrap_or(Path::new(""));
         let display = lexical(&display_dir.join(relative));
+        let outside = |path: &Path, root_dir: &Path| {
+            Unresolved::Refused(
+                "E0009",
+                format!(
+                    "`{display}` ({}) is outside the folder of the spec ({}): only files in it or below it are read",
+                    path.display(),
+                    root_dir.display()
+                ),
+            )
+        };
+        // Before the file system is asked, so a spec cannot even probe for files elsewhere.
+        let plain = PathBuf::from(lexical(&joined));
+        if !plain.starts_with(&self.root_dir) {
+            return Err(outside(&plain, &self.root_dir));
+        }
         let canonical =
             std::fs::canonicalize(&joined).map_err(|e| Unresolved::Missing(format!("cannot read `{display}`: {e}")))?;
+        // A symbolic link out of the folder.
+        if !canonical.starts_with(&self.root_dir) {
+            return Err(outside(&canonical, &self.root_dir));
+        }
         if let Some(&index) = self.by_path.get(&canonical) {
             return Ok(index);
         }
-        let text = std::fs::read_to_string(&canonical)
-            .map_err(|e| Unresolved::Missing(format!("cannot read `{display}`: {e}")))?;
-        let value = parse_text(&text).map_err(|mut d| {
+        let text = limits::read_text(&canonical, MAX_FILE_BYTES).map_err(|e| match e.code {
+            "E0003" => Unresolved::Refused("E0003", format!("`{display}` is not read: {}", e.reason)),
+            _ => Unresolved::Missing(format!("cannot read `{display}`: {}", e.reason)),
+        })?;
+        self.read_bytes += text.len() as u64;
+        if self.read_bytes > MAX_TOTAL_BYTES {
+            let why = format!(
+                "`{display}` is not read: the files of this spec would have more than {MAX_TOTAL_BYTES} bytes together"
+            );
+            return Err(Unresolved::Refused("E0003", why));
+        }
+        let (value, duplicates) = parse_document(&text).map_err(|mut d| {
             d.file.clone_from(&display);
             Unresolved::Syntax(d)
         })?;
+        self.warnings.extend(duplicates.into_iter().map(|mut d| {
+            d.file.clone_from(&display);
+            d
+        }));
+        self.input_nodes = self.input_nodes.saturating_add(limits::measure(&value, usize::MAX).0);
         let index = self.files.len();
         self.files.push(File { canonical: canonical.clone(), display, value });
         self.by_path.insert(canonical, index);
@@ -526,7 +674,16 @@ impl Bundler {
                 d.message = format!("{} (referenced from {from})", d.message);
                 d
             }
+            Unresolved::Refused(code, why) => {
+                self.error(code, item, rel, format!("`$ref: {reference}` is not followed: {why}"))
+            }
         }
+    }
+
+    fn error(&self, code: &'static str, item: &Item, rel: &[String], message: String) -> Diagnostic {
+        let mut d = Diagnostic::error(code, self.here(item, rel), message);
+        d.file.clone_from(&self.files[item.file].display);
+        d
     }
 
     fn warn(&mut self, code: &'static str, item: &Item, rel: &[String], message: String) {
@@ -1005,7 +1162,10 @@ mod tests {
     #[test]
     fn swagger2_petstore_separate_bundles() {
         let Some(path) = corpus("swagger2/petstore-separate/spec/swagger.yaml") else { return };
-        let loaded = load(&path).unwrap_or_else(|d| panic!("{d}"));
+        // `../common/Error.yaml` is outside the spec's folder: refused unless a wider one is named.
+        assert_eq!(load(&path).unwrap_err().code, "E0009");
+        let folder = path.parent().and_then(Path::parent).unwrap();
+        let loaded = crate::load::load_within(&path, folder).unwrap_or_else(|d| panic!("{d}"));
         assert_eq!(external_refs(&loaded.document), Vec::<String>::new());
         let definitions = loaded.document["definitions"].as_object().unwrap();
         assert!(definitions.contains_key("Pet") && definitions.contains_key("Error"), "{definitions:?}");

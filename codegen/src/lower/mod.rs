@@ -2,6 +2,7 @@
 //!
 //! All naming and all `$ref` resolution happen here, once.
 
+mod defaults;
 mod operations;
 mod reachable;
 mod recursion;

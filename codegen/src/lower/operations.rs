@@ -35,6 +35,7 @@ pub(super) fn lower_all(lowerer: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -
     let names = method_names(lowerer, &found);
     let derived = derived_names(lowerer, &found, &names);
     let options = lowerer.options;
+    check_selection(lowerer, found.iter().map(|(_, _, op, _, _)| *op), &names);
     found
         .into_iter()
         .zip(names)
@@ -51,6 +52,52 @@ pub(super) fn lower_all(lowerer: &mut Lowerer<'_>, schemes: &[SecurityScheme]) -
             operation
         })
         .collect()
+}
+
+/// `--tag` and `--operation` values (or `tags` and `operations` in `specs/codegen.toml`) that
+/// select no operation: E0051 each, naming what the spec has. A typo would otherwise give a
+/// client without methods.
+fn check_selection<'s>(
+    lowerer: &mut Lowerer<'_>,
+    operations: impl Iterator<Item = &'s openapiv3::Operation>,
+    names: &[(String, String)],
+) {
+    const LISTED: usize = 20;
+    let shown = |known: &[&str]| {
+        let mut list: Vec<String> = known.iter().take(LISTED).map(|k| format!("`{k}`")).collect();
+        if known.len() > LISTED {
+            list.push(format!("and {} more", known.len() - LISTED));
+        }
+        list.join(", ")
+    };
+    let options = lowerer.options;
+    let mut tags: Vec<&str> = Vec::new();
+    for tag in operations.flat_map(|op| &op.tags) {
+        if !tags.contains(&tag.as_str()) {
+            tags.push(tag);
+        }
+    }
+    for tag in options.tags.iter().filter(|t| !tags.contains(&t.as_str())) {
+        let known = if tags.is_empty() {
+            "no operation has a tag".to_owned()
+        } else {
+            format!("the tags are {}", shown(&tags))
+        };
+        lowerer.error("E0051", "#/paths", format!("no operation has the tag `{tag}` (`--tag`): {known}"));
+    }
+    let ids: Vec<&str> = names.iter().map(|(id, _)| id.as_str()).collect();
+    for wanted in options.operations.iter().filter(|o| !names.iter().any(|(id, name)| id == *o || name == *o)) {
+        let known = if ids.is_empty() {
+            "the spec has no operations".to_owned()
+        } else {
+            format!("the operations are {}", shown(&ids))
+        };
+        lowerer.error(
+            "E0051",
+            "#/paths",
+            format!("no operation has the operationId or method name `{wanted}` (`--operation`): {known}"),
+        );
+    }
 }
 
 struct OperationSite<'a> {

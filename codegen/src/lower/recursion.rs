@@ -181,17 +181,38 @@ fn inline_targets(kind: &TypeKind) -> Vec<String> {
     kind.type_refs().into_iter().filter_map(inline_name).map(str::to_owned).collect()
 }
 
-/// The compiler levels a reference takes, measured on rustc 1.8x: the depth at which `T: Send`
-/// overflows for a chain of structs each holding the next as a required field (128 levels:
-/// cost 1), in an `Option` (64: 2), a `Box` (43: 3), a `Vec` or a map (32: 4). Drop check and
-/// layout take as many levels or fewer.
-struct Cost;
+/// What a reference costs each of the compiler's walks through types, in its levels (rustc
+/// stops at 128), measured with chains of structs each holding the next:
+///
+/// - trait selection (`T: Send`, `Sync`): a required field takes 1 level, an `Option` 2, a
+///   `Box` 3, a `Vec` or map 4 (overflows at 128, 64, 43 and 32 types);
+/// - drop check: each generic wrapper (`Option`, `Box`, `Vec`) 1 level, a map 2, a type held
+///   inline none (overflows at 128 `Box`es or 64 maps);
+/// - layout: a type held inline 1, in an `Option` 2 (overflows between 100 and 200, and at 70);
+///   behind a pointer (`Box`, `Vec`, map) none.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Cost {
+    send: u32,
+    drop: u32,
+    /// `None` when the reference is behind a pointer.
+    layout: Option<u32>,
+}
 
 impl Cost {
-    const REFERENCE: u32 = 1;
-    const OPTION: u32 = 1;
-    const BOX: u32 = 2;
-    const COLLECTION: u32 = 3;
+    /// A reference to a type held inline.
+    const INLINE: Cost = Cost { send: 1, drop: 0, layout: Some(1) };
+
+    fn option(self) -> Self {
+        Cost { send: self.send + 1, drop: self.drop + 1, layout: self.layout.map(|l| l + 1) }
+    }
+
+    fn boxed(self) -> Self {
+        Cost { send: self.send + 2, drop: self.drop + 1, layout: None }
+    }
+
+    fn collection(self, drop: u32) -> Self {
+        Cost { send: self.send + 3, drop: self.drop + drop, layout: None }
+    }
 }
 
 /// Where a reference sits in its type, so that it can be cut.
@@ -207,7 +228,7 @@ enum Slot {
 struct Edge {
     slot: Slot,
     to: usize,
-    cost: u32,
+    cost: Cost,
 }
 
 /// The references from each type to the types (other than aliases, which are followed, and
@@ -215,7 +236,7 @@ struct Edge {
 fn costed_edges(types: &[TypeDef]) -> Vec<Vec<Edge>> {
     let index = name_index(types);
     // Aliases no longer form cycles (pass 1), so a walk ends within `types.len()` aliases.
-    let reach = |ty: &TypeRef, mut cost: u32| -> Option<(usize, u32)> {
+    let reach = |ty: &TypeRef, mut cost: Cost| -> Option<(usize, Cost)> {
         let mut ty = ty;
         let mut aliases = 0;
         loop {
@@ -233,25 +254,29 @@ fn costed_edges(types: &[TypeDef]) -> Vec<Vec<Edge>> {
                         _ => return Some((i, cost)),
                     }
                 }
-                TypeRef::Array(inner) | TypeRef::Map(inner) => {
-                    cost += Cost::COLLECTION;
+                TypeRef::Array(inner) => {
+                    cost = cost.collection(1);
+                    ty = inner;
+                }
+                TypeRef::Map(inner) => {
+                    cost = cost.collection(2);
                     ty = inner;
                 }
                 TypeRef::Nullable(inner) => {
-                    cost += Cost::OPTION;
+                    cost = cost.option();
                     ty = inner;
                 }
                 TypeRef::Primitive(_) | TypeRef::Any | TypeRef::Object => return None,
             }
         }
     };
-    let boxed_cost = |boxed: bool| if boxed { Cost::BOX } else { 0 };
+    let boxed = |cost: Cost, boxed: bool| if boxed { cost.boxed() } else { cost };
     types
         .iter()
         .map(|def| {
             let mut out = Vec::new();
-            let mut push = |slot: Slot, ty: &TypeRef, cost: u32| {
-                if let Some((to, cost)) = reach(ty, Cost::REFERENCE + cost) {
+            let mut push = |slot: Slot, ty: &TypeRef, cost: Cost| {
+                if let Some((to, cost)) = reach(ty, cost) {
                     out.push(Edge { slot, to, cost });
                 }
             };
@@ -260,29 +285,29 @@ fn costed_edges(types: &[TypeDef]) -> Vec<Vec<Edge>> {
                     for (k, field) in fields.iter().enumerate() {
                         // An optional field is an `Option` (a nullable one's `Option` is its type's).
                         let optional = !field.required && !matches!(field.ty, TypeRef::Nullable(_));
-                        let wrappers = boxed_cost(field.boxed) + if optional { Cost::OPTION } else { 0 };
-                        push(Slot::Field(k), &field.ty, wrappers);
+                        let cost = if optional { Cost::INLINE.option() } else { Cost::INLINE };
+                        push(Slot::Field(k), &field.ty, boxed(cost, field.boxed));
                     }
                     if let Some(extra) = additional {
-                        push(Slot::Additional, extra, Cost::COLLECTION);
+                        push(Slot::Additional, extra, Cost::INLINE.collection(2));
                     }
                 }
                 TypeKind::Params { fields } => {
                     for (k, field) in fields.iter().enumerate() {
-                        push(Slot::Field(k), &field.ty, Cost::OPTION);
+                        push(Slot::Field(k), &field.ty, Cost::INLINE.option());
                     }
                 }
-                TypeKind::Untagged { variants, boxed } => {
+                TypeKind::Untagged { variants, boxed: indexes } => {
                     for (k, (_, ty)) in variants.iter().enumerate() {
-                        push(Slot::Variant(k), ty, boxed_cost(boxed.contains(&k)));
+                        push(Slot::Variant(k), ty, boxed(Cost::INLINE, indexes.contains(&k)));
                     }
                 }
                 TypeKind::Tagged { variants, .. } => {
                     for (k, variant) in variants.iter().enumerate() {
-                        push(Slot::Variant(k), &variant.ty, boxed_cost(variant.boxed));
+                        push(Slot::Variant(k), &variant.ty, boxed(Cost::INLINE, variant.boxed));
                     }
                 }
-                TypeKind::Newtype { target } => push(Slot::Newtype, target, 0),
+                TypeKind::Newtype { target } => push(Slot::Newtype, target, Cost::INLINE),
                 TypeKind::Alias { .. } | TypeKind::StringEnum { .. } | TypeKind::IntegerEnum { .. } => {}
             }
             out
@@ -290,106 +315,195 @@ fn costed_edges(types: &[TypeDef]) -> Vec<Vec<Edge>> {
         .collect()
 }
 
-/// Pass 3: where the compiler's walk through the types could pass [`BUDGET`], cuts references
-/// (reads them as `serde_json::Value`, warning W0033) so that no walk can.
+/// Edge visits the simulated walks may take in all (about a second's work at worst); past it,
+/// references are cut as if a walk were too deep.
+const WALK_WORK: usize = 50_000_000;
+
+/// Pass 3: where one of the compiler's walks through the types could pass [`BUDGET`], cuts
+/// references (reads them as `serde_json::Value`, warning W0033) so that none can.
 ///
-/// First a cheap bound: the longest path, counting a cycle as long as its every type visited
-/// through its costliest reference. Every spec we know passes it, except those with large
-/// cycles (Stripe's 187 mutually recursive types); for those, rustc's own walks are simulated
-/// from every type. Only when a walk passes the budget are references cut: in each cycle that
-/// is not small, the back edges of a depth-first search; then, with the types ordered by the
-/// cost of the longest path that reaches them, every reference that crosses from one band of
-/// [`BAND`] levels into another. A walk that cuts nothing stays within one band and one small
-/// cycle: under `BAND + SMALL_CYCLE` levels plus its first reference.
+/// Layout follows every type held inline (a graph without cycles, once boxed): its deepest walk
+/// is the longest path, computed exactly. Trait selection registers each type once, at the
+/// fewest levels from the start (a shortest path); drop check marks each type it meets and
+/// expands the last one first (a depth-first order): both are bounded by the longest path, and
+/// when that bound passes the budget (in a large cycle, like Stripe's 239 mutually recursive
+/// types) both walks are simulated from every type it could start from.
+///
+/// Only when a walk passes the budget are references cut, by trait selection's costs (the
+/// highest): in each cycle that is not small, the back edges of a depth-first search; then,
+/// with the types ordered by the cost of the longest path that reaches them, every reference
+/// that crosses from one band of [`BAND`] levels into another. A path that cuts nothing stays
+/// within one band and one small cycle: under `BAND + SMALL_CYCLE` levels.
 fn cut_deep_references(types: &mut [TypeDef], diagnostics: &mut Vec<Diagnostic>) {
     let edges = costed_edges(types);
     let component = strongly_connected(&edges.iter().map(|e| e.iter().map(|e| e.to).collect()).collect::<Vec<_>>());
     let components = component.iter().max().map_or(0, |&c| c + 1);
-    // The longest path inside each cycle is at most (members - 1) x its costliest reference.
+    // The longest path inside a cycle is at most (members - 1) x its costliest reference.
     let mut members = vec![0u32; components];
-    let mut costliest = vec![0u32; components];
+    let mut costliest = vec![(0u32, 0u32); components];
     for (from, out) in edges.iter().enumerate() {
-        members[component[from]] += 1;
-        for edge in out.iter().filter(|e| component[e.to] == component[from]) {
-            costliest[component[from]] = costliest[component[from]].max(edge.cost);
+        let c = component[from];
+        members[c] += 1;
+        for edge in out.iter().filter(|e| component[e.to] == c) {
+            costliest[c] = (costliest[c].0.max(edge.cost.send), costliest[c].1.max(edge.cost.drop));
         }
     }
-    let inside: Vec<u32> = (0..components).map(|c| members[c].saturating_sub(1).saturating_mul(costliest[c])).collect();
-    // Tarjan numbers components sinks first, so every reference out of a component leads to a
-    // lower number.
-    let mut longest = vec![0u32; components];
+    let inside = |c: usize, cost: u32| members[c].saturating_sub(1).saturating_mul(cost);
+    // Tarjan numbers components sinks first: every reference out of one leads to a lower number.
     let mut by_component: Vec<Vec<usize>> = vec![Vec::new(); components];
     for (i, &c) in component.iter().enumerate() {
         by_component[c].push(i);
     }
+    let mut longest = vec![(0u32, 0u32); components];
     for c in 0..components {
-        let out = by_component[c].iter().flat_map(|&i| &edges[i]).filter(|e| component[e.to] != c);
-        let after = out.map(|e| e.cost.saturating_add(longest[component[e.to]])).max().unwrap_or(0);
-        longest[c] = inside[c].saturating_add(after);
+        let mut after = (0u32, 0u32);
+        for edge in by_component[c].iter().flat_map(|&i| &edges[i]).filter(|e| component[e.to] != c) {
+            let (send, drop) = longest[component[edge.to]];
+            after =
+                (after.0.max(send.saturating_add(edge.cost.send)), after.1.max(drop.saturating_add(edge.cost.drop)));
+        }
+        longest[c] =
+            (inside(c, costliest[c].0).saturating_add(after.0), inside(c, costliest[c].1).saturating_add(after.1));
     }
-    if longest.iter().all(|&l| l <= BUDGET) {
-        return;
-    }
-    if std::env::var_os("DEBUG_DEPTH").is_some() {
-        let mut worst = (0, 0);
-        for i in 0..types.len() { let d = deepest_walk(&edges, i, u32::MAX); if d > worst.0 { worst = (d, i); } }
-        eprintln!("DEBUG deepest {} from {}", worst.0, types[worst.1].name);
-        let mut sizes = vec![0; components]; for &c in &component { sizes[c] += 1; }
-        eprintln!("DEBUG biggest component {:?}", sizes.iter().max());
-        if std::env::var_os("DEBUG_NOCUT").is_some() { return; }
-    }
-    let suspects = (0..types.len()).filter(|&i| longest[component[i]] > BUDGET);
-    if suspects.into_iter().all(|root| deepest_walk(&edges, root, BUDGET) <= BUDGET) {
-        return;
-    }
-    let cuts = bands(&edges, &component, &inside);
-    for (from, slot) in cuts {
-        cut(&mut types[from], slot, diagnostics);
+    let too_deep = deepest_layout(&edges) > BUDGET || {
+        let mut suspects =
+            (0..types.len()).filter(|&i| longest[component[i]].0 > BUDGET || longest[component[i]].1 > BUDGET);
+        let mut walks = Walks::new(edges.len());
+        suspects.any(|root| walks.too_deep(&edges, root))
+    };
+    if too_deep {
+        let send_inside: Vec<u32> = (0..components).map(|c| inside(c, costliest[c].0)).collect();
+        for (from, slot) in bands(&edges, &component, &send_inside) {
+            cut(&mut types[from], slot, diagnostics);
+        }
     }
 }
 
-/// The deepest of rustc's two walks from `root`, stopping once past `limit`. Drop check marks
-/// every type a type holds when it expands it and expands the last one first; trait selection
-/// (`Send`) goes depth first through the fields in order, skipping types already visited.
-fn deepest_walk(edges: &[Vec<Edge>], root: usize, limit: u32) -> u32 {
-    let mut deepest = 0;
-    // Drop check.
-    let mut seen = vec![false; edges.len()];
-    seen[root] = true;
-    let mut stack = vec![(root, 0u32)];
-    while let Some((node, depth)) = stack.pop() {
-        deepest = deepest.max(depth);
-        if deepest > limit {
-            return deepest;
+/// The longest path through references held inline (layout's walk).
+fn deepest_layout(edges: &[Vec<Edge>]) -> u32 {
+    const UNKNOWN: u32 = u32::MAX;
+    let mut depth = vec![UNKNOWN; edges.len()];
+    let mut open = vec![false; edges.len()];
+    for root in 0..edges.len() {
+        if depth[root] != UNKNOWN {
+            continue;
         }
-        for edge in &edges[node] {
-            if !seen[edge.to] {
-                seen[edge.to] = true;
-                stack.push((edge.to, depth + edge.cost));
+        let mut stack = vec![(root, 0usize)];
+        open[root] = true;
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            if let Some(edge) = edges[node].get(*next) {
+                *next += 1;
+                // A cycle held inline cannot remain (pass 2 boxes it); skip one if it did.
+                if edge.cost.layout.is_some() && depth[edge.to] == UNKNOWN && !open[edge.to] {
+                    open[edge.to] = true;
+                    stack.push((edge.to, 0));
+                }
+                continue;
             }
+            let deepest = edges[node]
+                .iter()
+                .filter_map(|e| Some(e.cost.layout?.saturating_add(depth[e.to].min(UNKNOWN - 1))))
+                .filter(|&d| d < UNKNOWN - 1)
+                .max()
+                .unwrap_or(0);
+            depth[node] = deepest;
+            open[node] = false;
+            stack.pop();
         }
     }
-    // Trait selection.
-    let mut seen = vec![false; edges.len()];
-    seen[root] = true;
-    let mut stack = vec![(root, 0u32, 0usize)];
-    while let Some(&mut (node, depth, ref mut next)) = stack.last_mut() {
-        let Some(edge) = edges[node].get(*next) else {
-            stack.pop();
-            continue;
-        };
-        *next += 1;
-        if !seen[edge.to] {
-            seen[edge.to] = true;
-            let depth = depth + edge.cost;
+    depth.into_iter().max().unwrap_or(0)
+}
+
+/// The simulated walks of trait selection and drop check, sharing their work budget and the
+/// memory they mark types in.
+struct Walks {
+    /// The walk that last marked each type.
+    marked: Vec<usize>,
+    walk: usize,
+    work: usize,
+    depth: Vec<u32>,
+    /// The types to visit at each level (trait selection).
+    queues: Vec<Vec<usize>>,
+}
+
+impl Walks {
+    fn new(n: usize) -> Self {
+        Self { marked: vec![usize::MAX; n], walk: 0, work: 0, depth: vec![0; n], queues: Vec::new() }
+    }
+
+    /// Whether either walk from `root` passes the budget (or the work budget is spent).
+    fn too_deep(&mut self, edges: &[Vec<Edge>], root: usize) -> bool {
+        self.deepest_drop(edges, root, BUDGET) > BUDGET
+            || self.deepest_send(edges, root, BUDGET) > BUDGET
+            || self.work > WALK_WORK
+    }
+
+    fn start(&mut self, root: usize) {
+        self.walk += 1;
+        self.marked[root] = self.walk;
+        self.depth[root] = 0;
+    }
+
+    /// Drop check: expanding a type marks every type it holds, at its depth plus the cost; the
+    /// last one marked is expanded first. Stops past `limit`.
+    fn deepest_drop(&mut self, edges: &[Vec<Edge>], root: usize, limit: u32) -> u32 {
+        self.start(root);
+        let mut deepest = 0;
+        let mut stack = vec![(root, 0u32)];
+        while let Some((node, depth)) = stack.pop() {
             deepest = deepest.max(depth);
             if deepest > limit {
-                return deepest;
+                break;
             }
-            stack.push((edge.to, depth, 0));
+            self.work += edges[node].len();
+            for edge in &edges[node] {
+                if self.marked[edge.to] != self.walk {
+                    self.marked[edge.to] = self.walk;
+                    stack.push((edge.to, depth + edge.cost.drop));
+                }
+            }
+        }
+        deepest
+    }
+
+    /// Trait selection: each type at the fewest levels from the start (Dijkstra's algorithm, with
+    /// a queue per level: levels are small integers). Stops past `limit`.
+    fn deepest_send(&mut self, edges: &[Vec<Edge>], root: usize, limit: u32) -> u32 {
+        self.start(root);
+        let levels = limit.min(4 * BUDGET) as usize + 1;
+        if self.queues.len() < levels {
+            self.queues.resize_with(levels, Vec::new);
+        }
+        self.queues[0].push(root);
+        let mut deepest = 0;
+        let mut beyond = Vec::new();
+        for level in 0..levels {
+            while let Some(node) = self.queues[level].pop() {
+                if self.depth[node] as usize != level {
+                    continue;
+                }
+                deepest = level as u32;
+                self.work += edges[node].len();
+                for edge in &edges[node] {
+                    let reached = deepest + edge.cost.send;
+                    if self.marked[edge.to] != self.walk || reached < self.depth[edge.to] {
+                        self.marked[edge.to] = self.walk;
+                        self.depth[edge.to] = reached;
+                        match self.queues.get_mut(reached as usize).filter(|_| (reached as usize) < levels) {
+                            Some(queue) => queue.push(edge.to),
+                            None => beyond.push(edge.to),
+                        }
+                    }
+                }
+            }
+        }
+        // A type first reached past the last level may have been reached again within it.
+        if beyond.iter().any(|&i| self.depth[i] as usize >= levels) {
+            levels as u32
+        } else {
+            deepest
         }
     }
-    deepest
 }
 
 /// The references to cut (type, slot): see [`cut_deep_references`].
@@ -455,7 +569,7 @@ fn bands(edges: &[Vec<Edge>], component: &[usize], inside: &[u32]) -> Vec<(usize
     let mut out: Vec<Vec<(usize, u32)>> = vec![Vec::new(); groups];
     for (from, list) in kept.iter().enumerate() {
         for edge in list.iter().filter(|e| dense[e.to] != dense[from]) {
-            out[dense[from]].push((dense[edge.to], edge.cost));
+            out[dense[from]].push((dense[edge.to], edge.cost.send));
             indegree[dense[edge.to]] += 1;
         }
     }
@@ -647,9 +761,13 @@ mod tests {
             .collect()
     }
 
+    /// The deepest walk of any kind from any type.
     fn deepest(types: &[TypeDef]) -> u32 {
         let edges = costed_edges(types);
-        (0..types.len()).map(|root| deepest_walk(&edges, root, u32::MAX)).max().unwrap_or(0)
+        let mut walks = Walks::new(types.len());
+        let walked = (0..types.len())
+            .map(|root| walks.deepest_drop(&edges, root, u32::MAX).max(walks.deepest_send(&edges, root, u32::MAX)));
+        walked.chain([deepest_layout(&edges)]).max().unwrap_or(0)
     }
 
     #[test]
@@ -745,7 +863,7 @@ mod tests {
         };
         let mut rounds_with_cuts = 0;
         for round in 0..40 {
-            let n = 20 + next(300);
+            let n = 50 + next(500);
             let types: Vec<TypeDef> = (0..n)
                 .map(|i| {
                     let fields = (0..next(4))

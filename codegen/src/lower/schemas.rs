@@ -13,8 +13,10 @@ use openapiv3::{
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
-/// Recursion guard for `allOf` chains through references.
-const MAX_MERGE_DEPTH: usize = 32;
+/// How deep `allOf` members may refer to further `allOf`s. Cycles are found as such (E0031);
+/// this only bounds the work: each type of a chain holds the properties of all below it, so a
+/// chain of N costs N x N / 2 fields.
+const MAX_MERGE_DEPTH: usize = 1_000;
 
 impl Lowerer<'_> {
     /// Claims a Rust name for every component schema, before anything refers to them.
@@ -260,7 +262,7 @@ impl Lowerer<'_> {
                 let ty = self.type_of_boxed(schema, &hint, &here);
                 let (docs, constraints, default) = match schema {
                     ReferenceOr::Item(schema) => {
-                        (docs_of(schema), constraints_of(schema), schema.schema_data.default.clone())
+                        (docs_of(schema), constraints_of(schema), self.checked_default(schema, &here))
                     }
                     ReferenceOr::Reference { .. } => (Docs::default(), Constraints::default(), None),
                 };
@@ -292,8 +294,15 @@ impl Lowerer<'_> {
     fn merge_all_of(&mut self, name: &str, members: &[ReferenceOr<Schema>], pointer: &str) -> TypeKind {
         let mut collected = MergedObject::default();
         let all_of = child(pointer, "allOf");
+        // A component schema is on the path of every reference it leads to.
+        let own = pointer.strip_prefix(SCHEMA_PREFIX).filter(|key| !key.contains('/')).map(unescape);
+        let path: Vec<String> = own.into_iter().collect();
+        let on_path = path.iter().cloned().collect();
+        let mut walk = MergeWalk { path, on_path, merged: Default::default() };
         for (i, member) in members.iter().enumerate() {
-            self.collect_members(member, &format!("{all_of}/{i}"), &mut collected, 0);
+            if !self.collect_members(member, &format!("{all_of}/{i}"), &mut collected, &mut walk) {
+                break;
+            }
         }
         let located = collected.properties.iter().map(|(wire_name, (schema, here))| (wire_name, schema, here.clone()));
         let fields = self.fields_at(name, located, &collected.required);
@@ -301,55 +310,104 @@ impl Lowerer<'_> {
         TypeKind::Struct { fields, additional }
     }
 
-    fn collect_members(&mut self, member: &ReferenceOr<Schema>, pointer: &str, into: &mut MergedObject, depth: usize) {
-        if depth > MAX_MERGE_DEPTH {
-            self.error("E0031", pointer, "`allOf` references form a cycle");
-            return;
+    /// Adds the properties of `member` and of the members it refers to, depth first in spec order
+    /// (without recursion: chains may be long). Returns false after an error (the walk is then
+    /// left where it stopped).
+    fn collect_members(
+        &mut self,
+        member: &ReferenceOr<Schema>,
+        pointer: &str,
+        into: &mut MergedObject,
+        walk: &mut MergeWalk,
+    ) -> bool {
+        enum Step<'s> {
+            Visit(&'s ReferenceOr<Schema>, String),
+            /// The walk is done with the component last entered.
+            Leave,
         }
-        let (schema, here) = match member {
-            ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix(SCHEMA_PREFIX).map(unescape);
-                match key.as_ref().and_then(|k| self.spec.components.as_ref()?.schemas.get(k)) {
-                    Some(target) => {
-                        let target_pointer =
-                            format!("{SCHEMA_PREFIX}{}", escape_token(key.as_deref().unwrap_or_default()));
-                        return self.collect_members(target, &target_pointer, into, depth + 1);
+        let spec = self.spec;
+        let mut steps = vec![Step::Visit(member, pointer.to_owned())];
+        while let Some(step) = steps.pop() {
+            let (member, pointer) = match step {
+                Step::Visit(member, pointer) => (member, pointer),
+                Step::Leave => {
+                    if let Some(left) = walk.path.pop() {
+                        walk.on_path.remove(&left);
                     }
-                    None => {
-                        self.error(
-                            "E0030",
-                            pointer,
-                            format!("`$ref: {reference}` does not point to a component schema"),
-                        );
-                        return;
+                    continue;
+                }
+            };
+            let (schema, here) = match member {
+                ReferenceOr::Reference { reference } => {
+                    let key = reference.strip_prefix(SCHEMA_PREFIX).map(unescape);
+                    match key.as_ref().and_then(|k| Some((k, spec.components.as_ref()?.schemas.get(k)?))) {
+                        Some((key, target)) => {
+                            if walk.on_path.contains(key) {
+                                let from = walk.path.iter().position(|k| k == key).unwrap_or(0);
+                                let cycle: Vec<&str> =
+                                    walk.path[from..].iter().chain([key]).map(String::as_str).collect();
+                                let shown = cycle.join("` -> `");
+                                self.error("E0031", pointer, format!("`allOf` references form a cycle: `{shown}`"));
+                                return false;
+                            }
+                            if walk.path.len() >= MAX_MERGE_DEPTH {
+                                self.error(
+                                    "E0033",
+                                    pointer,
+                                    format!("`allOf` references nest deeper than {MAX_MERGE_DEPTH} schemas"),
+                                );
+                                return false;
+                            }
+                            // A schema reached twice (`allOf: [B, C]`, both `allOf: [D]`) adds
+                            // nothing new the second time.
+                            if !walk.merged.insert(key.clone()) {
+                                continue;
+                            }
+                            walk.path.push(key.clone());
+                            walk.on_path.insert(key.clone());
+                            steps.push(Step::Leave);
+                            steps.push(Step::Visit(target, format!("{SCHEMA_PREFIX}{}", escape_token(key))));
+                            continue;
+                        }
+                        None => {
+                            self.error(
+                                "E0030",
+                                pointer,
+                                format!("`$ref: {reference}` does not point to a component schema"),
+                            );
+                            continue;
+                        }
                     }
                 }
-            }
-            ReferenceOr::Item(schema) => (schema, pointer),
-        };
-        let (properties, required, additional, nested) = match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(o)) => (&o.properties, &o.required, &o.additional_properties, None),
-            SchemaKind::Any(a) => (&a.properties, &a.required, &a.additional_properties, Some(&a.all_of)),
-            SchemaKind::AllOf { all_of } => {
-                for (i, m) in all_of.iter().enumerate() {
-                    self.collect_members(m, &format!("{}/{i}", child(here, "allOf")), into, depth + 1);
+                ReferenceOr::Item(schema) => (schema, pointer),
+            };
+            let (properties, required, additional, nested) = match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(o)) => (&o.properties, &o.required, &o.additional_properties, None),
+                SchemaKind::Any(a) => (&a.properties, &a.required, &a.additional_properties, Some(&a.all_of)),
+                SchemaKind::AllOf { all_of } => {
+                    let all_of_pointer = child(&here, "allOf");
+                    for (i, m) in all_of.iter().enumerate().rev() {
+                        steps.push(Step::Visit(m, format!("{all_of_pointer}/{i}")));
+                    }
+                    continue;
                 }
-                return;
+                _ => {
+                    self.warn("W0031", here, "an `allOf` member that is not an object is ignored in the merged struct");
+                    continue;
+                }
+            };
+            let props_pointer = child(&here, "properties");
+            for (name, prop) in properties {
+                into.properties.insert(name.clone(), (prop.clone(), child(&props_pointer, name)));
             }
-            _ => {
-                self.warn("W0031", here, "an `allOf` member that is not an object is ignored in the merged struct");
-                return;
+            into.required.extend(required.iter().cloned());
+            into.additional |= matches!(additional, Some(AdditionalProperties::Any(true)));
+            let all_of_pointer = child(&here, "allOf");
+            for (i, m) in nested.map_or(&[][..], Vec::as_slice).iter().enumerate().rev() {
+                steps.push(Step::Visit(m, format!("{all_of_pointer}/{i}")));
             }
-        };
-        let props_pointer = child(here, "properties");
-        for (name, prop) in properties {
-            into.properties.insert(name.clone(), (prop.clone(), child(&props_pointer, name)));
         }
-        into.required.extend(required.iter().cloned());
-        into.additional |= matches!(additional, Some(AdditionalProperties::Any(true)));
-        for (i, m) in nested.into_iter().flatten().enumerate() {
-            self.collect_members(m, &format!("{}/{i}", child(here, "allOf")), into, depth + 1);
-        }
+        true
     }
 
     /// `oneOf`/`anyOf`: dispatched on the `discriminator` when there is one and every option is a
@@ -413,6 +471,13 @@ impl Lowerer<'_> {
             .collect();
         TypeKind::Untagged { variants, boxed: Vec::new() }
     }
+}
+
+/// The component schemas an `allOf` merge is inside (to find cycles) and has merged.
+struct MergeWalk {
+    path: Vec<String>,
+    on_path: std::collections::HashSet<String>,
+    merged: std::collections::HashSet<String>,
 }
 
 #[derive(Default)]
@@ -606,4 +671,64 @@ fn constraints_of(schema: &Schema) -> Constraints {
         _ => {}
     }
     c
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::Diagnostic;
+    use crate::ir::TypeKind;
+    use serde_json::{json, Value};
+
+    fn lowered(schemas: Value) -> crate::lower::Lowered {
+        let document = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": schemas}});
+        let spec = crate::parse::parse(&document).expect("parses");
+        crate::lower::lower(&spec, &Default::default())
+    }
+
+    fn codes(diagnostics: &[Diagnostic]) -> Vec<(&str, &str)> {
+        diagnostics.iter().map(|d| (d.code, d.pointer.as_str())).collect()
+    }
+
+    #[test]
+    fn all_of_cycles_are_named_at_the_ref_that_closes_them() {
+        let lowered = lowered(json!({
+            "A": {"allOf": [{"$ref": "#/components/schemas/B"}, {"type": "object", "properties": {"a": {"type": "string"}}}]},
+            "B": {"allOf": [{"allOf": [{"$ref": "#/components/schemas/A"}]}]},
+            "S": {"allOf": [{"$ref": "#/components/schemas/S"}, {"type": "object"}]},
+        }));
+        assert_eq!(
+            codes(&lowered.diagnostics),
+            [
+                ("E0031", "#/components/schemas/B/allOf/0/allOf/0"),
+                ("E0031", "#/components/schemas/A/allOf/0"),
+                ("E0031", "#/components/schemas/S/allOf/0")
+            ]
+        );
+        assert!(lowered.diagnostics[0].message.ends_with("`A` -> `B` -> `A`"), "{}", lowered.diagnostics[0].message);
+    }
+
+    #[test]
+    fn long_chains_and_diamonds_are_not_cycles() {
+        // 40 levels, past the old guard of 32; D is reached twice from A.
+        let mut schemas = serde_json::Map::new();
+        for i in 0..40 {
+            let member = json!({"type": "object", "properties": {format!("p{i}"): {"type": "string"}}});
+            schemas.insert(
+                format!("C{i}"),
+                json!({"allOf": [{"$ref": format!("#/components/schemas/C{}", i + 1)}, member]}),
+            );
+        }
+        schemas.insert("C40".into(), json!({"type": "object", "properties": {"p40": {"type": "string"}}}));
+        schemas.insert(
+            "A".into(),
+            json!({"allOf": [{"$ref": "#/components/schemas/B"}, {"$ref": "#/components/schemas/D"}]}),
+        );
+        schemas.insert("B".into(), json!({"allOf": [{"$ref": "#/components/schemas/D"}, {"type": "object"}]}));
+        schemas.insert("D".into(), json!({"type": "object", "properties": {"d": {"type": "string"}}}));
+        let lowered = lowered(Value::Object(schemas));
+        assert!(lowered.diagnostics.is_empty(), "{:#?}", lowered.diagnostics);
+        let c0 = lowered.api.types.iter().find(|t| t.name == "C0").expect("C0");
+        assert!(matches!(&c0.kind, TypeKind::Struct { fields, .. } if fields.len() == 41));
+    }
 }

@@ -5,6 +5,7 @@
 
 mod lenient;
 mod refs;
+mod statuses;
 pub mod swagger2;
 
 use crate::diagnostics::{child, Diagnostic};
@@ -24,8 +25,12 @@ pub fn normalise_traced(
     document: &mut Value,
     origins: &mut HashMap<String, String>,
 ) -> Result<Vec<Diagnostic>, Diagnostic> {
+    // Every stage from here recurses over the document: a deeper one (built by overlays, or handed
+    // in) is an error, not a stack overflow.
+    crate::load::check_depth(document)?;
     // First, so that its pointers name the document as written.
     let mut warnings = lenient::repair(document);
+    warnings.extend(statuses::drop_unknown_statuses(document));
     let Some(root) = document.as_object_mut() else {
         return Err(Diagnostic::error("E0010", "#", "the document is not an object"));
     };
