@@ -40,7 +40,7 @@ pub(crate) fn manifest_specs(corpus: &Path) -> Result<Vec<String>> {
             let cells: Vec<&str> = line.split('|').map(str::trim).collect();
             let path = cells.get(1)?.split_whitespace().next()?;
             let version = cells.get(3)?;
-            let is_spec = (path.ends_with(".yaml") || path.ends_with(".json")) && *version != "overlay";
+            let is_spec = (path.ends_with(".yaml") || path.ends_with(".json")) && !version.starts_with("overlay");
             is_spec.then(|| path.to_owned())
         })
         .collect())
