@@ -1,5 +1,6 @@
 //! Property tests: whatever the input, the loader and generator return values or diagnostics and
-//! never panic. Seeds are the project's specs and fixtures; each case replaces one node of a seed
+//! never panic. Seeds are the project's specs and fixtures, and the small real specs of
+//! ../shared/corpus when it is beside the project; each case replaces one node of a seed
 //! with an arbitrary value built from the words specs are made of, or feeds arbitrary text to the
 //! loader. `PROPTEST_CASES=100000 cargo test --release --test no_panic` runs a long session.
 
@@ -19,8 +20,36 @@ fn seeds() -> &'static [Value] {
             .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
             .collect();
         files.sort();
-        files.iter().map(|f| codegen::load::load(f).expect("seed loads").document).collect()
+        let mut seeds: Vec<Value> =
+            files.iter().map(|f| codegen::load::load(f).expect("seed loads").document).collect();
+        seeds.extend(corpus_seeds(&root.join("../shared/corpus")));
+        seeds
     })
+}
+
+/// The real specs of `../shared/corpus` up to 100 KB that stand alone (when the corpus is beside the
+/// project): their shapes are the ones vendors write. Larger ones would make each case slow.
+fn corpus_seeds(corpus: &Path) -> Vec<Value> {
+    let mut files = Vec::new();
+    let mut pending = vec![corpus.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for path in std::fs::read_dir(&dir).into_iter().flatten().flatten().map(|e| e.path()) {
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "yaml" || e == "json")
+                && std::fs::metadata(&path).is_ok_and(|m| m.len() <= 100 * 1024)
+            {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+        .iter()
+        .filter_map(|f| codegen::load::load(f).ok())
+        .map(|loaded| loaded.document)
+        .filter(|d| d.get("openapi").or(d.get("swagger")).is_some() && d.get("paths").is_some())
+        .collect()
 }
 
 /// Words OpenAPI documents are made of, so mutations reach deep into the generator.
