@@ -253,7 +253,8 @@ fn apply_action(document: &mut Value, action: &Action<'_>) -> Result<(), Diagnos
     Ok(())
 }
 
-fn kind(value: &Value) -> &'static str {
+/// What kind of JSON value `value` is, with its article, for messages ("an object").
+pub(crate) fn kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

@@ -557,11 +557,7 @@ impl Bundler {
         let (path, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         let file = if path.is_empty() { from } else { self.file(from, &percent_decode(path))? };
         let fragment = percent_decode(fragment);
-        let mut tokens: Vec<String> = if fragment.is_empty() {
-            Vec::new()
-        } else if let Some(rest) = fragment.strip_prefix('/') {
-            rest.split('/').map(|t| t.replace("~1", "/").replace("~0", "~")).collect()
-        } else {
+        let Some(mut tokens) = tokens_of(&fragment) else {
             return Err(Unresolved::Missing(format!("`#{fragment}` is not a JSON pointer")));
         };
         let value = &self.files[file].value;
@@ -874,6 +870,15 @@ fn lexical(path: &Path) -> String {
         }
     }
     parts.iter().collect::<PathBuf>().display().to_string()
+}
+
+/// RFC 6901 tokens of a decoded fragment (`/a/b~1c` -> `a`, `b/c`); `None` if it is not a pointer.
+pub(crate) fn tokens_of(fragment: &str) -> Option<Vec<String>> {
+    if fragment.is_empty() {
+        return Some(Vec::new());
+    }
+    let rest = fragment.strip_prefix('/')?;
+    Some(rest.split('/').map(|t| t.replace("~1", "/").replace("~0", "~")).collect())
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@
 mod bundle;
 mod limits;
 
-pub(crate) use bundle::{index, percent_decode};
+pub(crate) use bundle::{index, percent_decode, tokens_of};
 pub use limits::{check_depth, copy_budget, MAX_DEPTH, MAX_FILE_BYTES, MAX_INLINE_CHAIN, MAX_TOTAL_BYTES};
 
 use crate::diagnostics::{child, Diagnostic};

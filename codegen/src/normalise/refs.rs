@@ -27,7 +27,7 @@
 //! each distinct reference is resolved once.
 
 use crate::diagnostics::{pointer, Diagnostic};
-use crate::load::{index, percent_decode};
+use crate::load::{index, percent_decode, tokens_of};
 use crate::naming::type_name;
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
@@ -513,7 +513,7 @@ impl Resolver<'_> {
         .map_err(|why| format!("does not resolve: {why}"))?;
         let value = lookup(self.doc, &located).unwrap_or(&Value::Null);
         let Value::Object(map) = value else {
-            return Err(format!("points to {}, not an object", json_type(value)));
+            return Err(format!("points to {}, not an object", crate::overlay::kind(value)));
         };
         if map.len() == 1 {
             if let Some(next) = map.get("$ref").and_then(Value::as_str).filter(|r| r.starts_with('#')) {
@@ -525,7 +525,7 @@ impl Resolver<'_> {
             return Err(format!(
                 "points to an object that is not a schema (at {}: its `type` is {})",
                 pointer(&located),
-                json_type(ty)
+                crate::overlay::kind(ty)
             ));
         }
         let ctx = ctx_of(&located, Ctx::Top, self.swagger2);
@@ -564,26 +564,6 @@ impl Resolver<'_> {
             }
             return Ok(tokens);
         }
-    }
-}
-
-/// RFC 6901 tokens of a decoded fragment (`/a/b~1c` -> `a`, `b/c`); `None` if it is not a pointer.
-fn tokens_of(fragment: &str) -> Option<Vec<String>> {
-    if fragment.is_empty() {
-        return Some(Vec::new());
-    }
-    let rest = fragment.strip_prefix('/')?;
-    Some(rest.split('/').map(|t| t.replace("~1", "/").replace("~0", "~")).collect())
-}
-
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 
