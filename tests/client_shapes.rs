@@ -29,7 +29,8 @@ fn new_item() -> types::NewItem {
     types::NewItem {
         name: "a b&c".into(),
         tags: Some(vec!["x".into(), "y".into()]),
-        meta: Some(types::NewItemMeta { color: Some("red".into()) }),
+        meta: Some(types::NewItemMeta { color: Some("red".into()), ..Default::default() }),
+        presence: Default::default(),
     }
 }
 
@@ -42,8 +43,8 @@ async fn query_styles_cookies_and_header_arrays_on_the_wire() {
         ids: Some(vec![1, 2, 3]),
         words: Some(vec!["x".into(), "y".into()]),
         codes: Some(vec!["p".into(), "q".into()]),
-        filter: Some(types::Filter { status: Some("open".into()), owner: Some("me".into()) }),
-        point: Some(types::Point { x: Some(1), y: Some(2) }),
+        filter: Some(types::Filter { status: Some("open".into()), owner: Some("me".into()), ..Default::default() }),
+        point: Some(types::Point { x: Some(1), y: Some(2), ..Default::default() }),
         session: Some("s1".into()),
         theme: Some("dark".into()),
         x_trace_ids: Some(vec!["t1".into(), "t2".into()]),

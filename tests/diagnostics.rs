@@ -153,8 +153,9 @@ fn scalars_where_the_model_wants_strings_are_read_as_text_with_their_line() {
 
 #[test]
 fn a_type_list_in_a_30_document_and_a_callback_ref_are_warnings() {
+    // A `$ref` to a component callback is copied; one to nothing is skipped (W0055).
     let (warnings, generated) = warnings(&format!(
-        "{HEAD}paths:\n  /a:\n    post:\n      operationId: postA\n      callbacks:\n        done: {{$ref: '#/components/callbacks/Done'}}\n      \
+        "{HEAD}paths:\n  /a:\n    post:\n      operationId: postA\n      callbacks:\n        done: {{$ref: '#/components/callbacks/Gone'}}\n      \
          responses: {{}}\ncomponents:\n  callbacks:\n    Done: {{}}\n  schemas:\n    S:\n      type: object\n      properties:\n        \
          x: {{type: [string, 'null']}}\n"
     ));

@@ -62,6 +62,9 @@ rules! {
     response_field_removed: "response-field-removed" => [FieldRemoved, SerdeImplAdded], BREAKING, BREAKING_BUMPS;
     response_field_became_optional: "response-field-became-optional" => [FieldBecameOptional], BREAKING, BREAKING_BUMPS;
     type_changed: "type-changed" => [FieldTypeChanged], BREAKING, BREAKING_BUMPS;
+    // A new `format` is a new Rust type (`i64` -> `u32`, `String` -> `Ipv4Addr`).
+    format_changed: "format-changed"
+        => [ParameterTypeChanged, ParameterTypeChanged, FieldTypeChanged], BREAKING, BREAKING_BUMPS;
     request_enum_value_removed: "request-enum-value-removed" => [EnumValueRemoved], BREAKING, BREAKING_BUMPS;
     auth_requirement_added: "auth-requirement-added" => [AuthRequirementAdded], BREAKING, BREAKING_BUMPS;
     operation_added: "operation-added" => [OperationAdded], COMPATIBLE, COMPATIBLE_BUMPS;
@@ -70,11 +73,17 @@ rules! {
     response_field_added: "response-field-added" => [FieldAdded, FieldAdded], COMPATIBLE, COMPATIBLE_BUMPS;
     docs_changed: "docs-changed" => [DocsChanged, DocsChanged, DocsChanged], NO_API_CHANGE, (Bump::Patch, Bump::Patch);
     enum_value_added: "enum-value-added" => [EnumValueAdded, EnumValueAdded], COMPATIBLE, COMPATIBLE_BUMPS;
+    // OAuth2: `ClientBuilder::<scheme>_client_credentials` and `_with` appear.
+    client_credentials_flow_added: "client-credentials-flow-added"
+        => [SecuritySchemeChanged], COMPATIBLE, COMPATIBLE_BUMPS;
     // Beyond the list: where the Rust API makes the call.
     response_enum_value_removed: "response-enum-value-removed" => [EnumValueRemoved], BREAKING, BREAKING_BUMPS;
     first_optional_parameter_added: "first-optional-parameter-added"
         => [ParamsArgumentAdded, ParameterAdded], BREAKING, BREAKING_BUMPS;
     request_field_became_optional: "request-field-became-optional" => [FieldBecameOptional], BREAKING, BREAKING_BUMPS;
+    // Webhooks: `webhooks::Event` is `#[non_exhaustive]`, so a new event breaks no `match`.
+    webhook_added: "webhook-added" => [EventAdded], COMPATIBLE, COMPATIBLE_BUMPS;
+    webhook_payload_changed: "webhook-payload-changed" => [EventPayloadChanged], BREAKING, BREAKING_BUMPS;
     no_change: "no-change" => [], None, (Bump::None, Bump::None);
 }
 

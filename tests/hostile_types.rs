@@ -299,3 +299,27 @@ fn an_unknown_tag_or_operation_is_an_error_naming_the_known_ones() {
     let generated = generate_with("known", text, known).expect("generates");
     assert_eq!(generated.reports[0].operations, 1);
 }
+
+/// Found by `cargo xtask fuzz`: crates that generated but failed clippy `-D warnings`. Both
+/// fixtures are also generated and checked with clippy by `.ci/run`; here, the shapes that make
+/// them clean.
+#[test]
+fn fuzz_found_shapes_stay_lint_clean() {
+    let fixture = |name: &str| {
+        let text = std::fs::read_to_string(format!("{}/tests/fixtures/{name}.yaml", env!("CARGO_MANIFEST_DIR")))
+            .expect("fixture readable");
+        generate(name, &text).unwrap_or_else(|e| panic!("{name}: expected success: {e:#?}"))
+    };
+    let file = |generated: &GeneratedCrate, path: &str| {
+        generated.files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("{path}")).contents.clone()
+    };
+    // An array of maps of maps, spelled out in `impl Future<Output = Result<..>>`: over clippy's
+    // `type_complexity` threshold, allowed crate-wide like `large_enum_variant`.
+    let nested = fixture("nested-containers");
+    assert!(file(&nested, "src/lib.rs").contains("clippy::type_complexity"));
+    // A nullable `oneOf` variant with constraints: its `Some` is in the arm's pattern, not an
+    // `if let` inside it (`collapsible_match`), and a wildcard arm takes its `None`.
+    let types = file(&fixture("nullable-variants"), "src/types.rs");
+    assert!(types.contains("if let Self::MaybeEmail(Some(item)) = self {"), "{types}");
+    assert_eq!(types.matches("Self::MaybeEmail(Some(item)) => {").count(), 2, "{types}");
+}

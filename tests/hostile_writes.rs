@@ -157,6 +157,26 @@ fn other_tools_generated_files_are_never_deleted_ours_are() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// Crates generated before the runtime became a folder have `src/runtime.rs` (with our header),
+/// which would clash with `src/runtime/mod.rs`; a runtime file that is no longer emitted goes too.
+#[test]
+fn the_single_file_runtime_and_retired_runtime_files_are_deleted() {
+    let dir = temp("runtime-folder");
+    write::write_crate(&dir, &generate()).expect("written");
+    let header = read(dir.join("src/lib.rs")).lines().next().expect("a header").to_owned();
+    std::fs::remove_dir_all(dir.join("src/runtime")).expect("remove");
+    std::fs::write(dir.join("src/runtime.rs"), format!("{header}\npub struct Transport;\n")).expect("write");
+
+    let written = write::write_crate(&dir, &generate()).expect("written");
+    assert!(written.contains(&"src/runtime.rs".to_owned()) && written.contains(&"src/runtime/mod.rs".to_owned()));
+    assert!(!dir.join("src/runtime.rs").exists());
+
+    std::fs::write(dir.join("src/runtime/retired.rs"), format!("{header}\npub struct Old;\n")).expect("write");
+    let written = write::write_crate(&dir, &generate()).expect("written");
+    assert_eq!(written, ["src/runtime/retired.rs"]);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 #[cfg(unix)]
 #[test]
 fn symbolic_links_in_the_folder_are_refused_and_nothing_outside_changes() {

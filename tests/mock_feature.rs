@@ -15,11 +15,14 @@ async fn a_typed_response_from_the_fake_server_reaches_the_client() {
         is_default: false,
         created_at: "2024-01-01".into(),
         updated_at: "2024-01-02".into(),
+        configuration: None,
+        metadata: None,
+        presence: Default::default(),
     };
     server.update_account_attribute_value().respond(200, &value).await;
 
     let client = server.client_builder().api_key("k").build().expect("client builds");
-    let body = UpdateAccountAttributeValueDto { value: Some("PROSPECT".into()), is_default: None };
+    let body = UpdateAccountAttributeValueDto { value: Some("PROSPECT".into()), ..Default::default() };
     let got = client.update_account_attribute_value("v1", &body).await.expect("the fake answers");
     assert_eq!(got, value);
     assert_eq!(server.received().await.len(), 1);

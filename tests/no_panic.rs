@@ -1,14 +1,20 @@
 //! Property tests: whatever the input, the loader and generator return values or diagnostics and
 //! never panic. Seeds are the project's specs and fixtures, and the small real specs of
-//! ../shared/corpus when it is beside the project; each case replaces one node of a seed
-//! with an arbitrary value built from the words specs are made of, or feeds arbitrary text to the
-//! loader. `PROPTEST_CASES=100000 cargo test --release --test no_panic` runs a long session.
+//! ../shared/corpus when it is beside the project; each case applies one mutation of
+//! `cargo xtask fuzz` to a seed (a node replaced by an arbitrary value built from the words specs
+//! are made of, deleted, duplicated, or a `type` swapped), or feeds arbitrary text to the loader.
+//! `PROPTEST_CASES=100000 cargo test --release --test no_panic` runs a long session; `cargo xtask
+//! fuzz` also mutates the large corpus specs, with a timeout per case, and compiles the crates.
 
 use codegen::pipeline::{self, Options};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 use std::path::Path;
 use std::sync::OnceLock;
+
+// The mutations of `cargo xtask fuzz`, so the two fuzz alike.
+#[path = "../xtask/src/mutate.rs"]
+mod mutate;
 
 fn seeds() -> &'static [Value] {
     static SEEDS: OnceLock<Vec<Value>> = OnceLock::new();
@@ -28,7 +34,8 @@ fn seeds() -> &'static [Value] {
 }
 
 /// The real specs of `../shared/corpus` up to 100 KB that stand alone (when the corpus is beside the
-/// project): their shapes are the ones vendors write. Larger ones would make each case slow.
+/// project): their shapes are the ones vendors write. The large ones are left to `cargo xtask
+/// fuzz`: in this debug build, loading them takes seconds and each of their cases seconds more.
 fn corpus_seeds(corpus: &Path) -> Vec<Value> {
     let mut files = Vec::new();
     let mut pending = vec![corpus.to_path_buf()];
@@ -52,68 +59,8 @@ fn corpus_seeds(corpus: &Path) -> Vec<Value> {
         .collect()
 }
 
-/// Words OpenAPI documents are made of, so mutations reach deep into the generator.
-const WORDS: &[&str] = &[
-    "$ref",
-    "#/components/schemas/A",
-    "#/components/schemas/",
-    "#/components/parameters/p",
-    "#/x/y",
-    "type",
-    "object",
-    "array",
-    "string",
-    "integer",
-    "number",
-    "boolean",
-    "null",
-    "properties",
-    "items",
-    "required",
-    "allOf",
-    "oneOf",
-    "anyOf",
-    "not",
-    "enum",
-    "nullable",
-    "format",
-    "date-time",
-    "int32",
-    "additionalProperties",
-    "in",
-    "path",
-    "query",
-    "header",
-    "cookie",
-    "name",
-    "schema",
-    "content",
-    "application/json",
-    "text/plain",
-    "{id}",
-    "/a/{id}",
-    "responses",
-    "200",
-    "2XX",
-    "default",
-    "security",
-    "openapi",
-    "3.1.0",
-    "3.0.3",
-    "discriminator",
-    "",
-    "self",
-    "type",
-    "1x",
-    "a-b",
-    "String",
-    "const",
-    "examples",
-    "exclusiveMinimum",
-];
-
 fn word() -> impl Strategy<Value = String> {
-    prop_oneof![prop::sample::select(WORDS).prop_map(str::to_owned), "[a-zA-Z0-9_{}/ .-]{0,12}"]
+    prop_oneof![prop::sample::select(mutate::WORDS).prop_map(str::to_owned), "[a-zA-Z0-9_{}/ .-]{0,12}"]
 }
 
 fn value() -> impl Strategy<Value = Value> {
@@ -133,27 +80,6 @@ fn value() -> impl Strategy<Value = Value> {
     })
 }
 
-/// Replaces the node reached by following `path` (child index modulo the number of children).
-fn replace_at(node: &mut Value, path: &[usize], replacement: Value) {
-    let children = match node {
-        Value::Object(map) => map.len(),
-        Value::Array(items) => items.len(),
-        _ => 0,
-    };
-    let Some((choice, rest)) = path.split_first().filter(|_| children > 0) else {
-        *node = replacement;
-        return;
-    };
-    let child = match node {
-        Value::Object(map) => map.values_mut().nth(choice % children),
-        Value::Array(items) => items.get_mut(choice % children),
-        _ => None,
-    };
-    if let Some(child) = child {
-        replace_at(child, rest, replacement);
-    }
-}
-
 fn generate(document: Value) {
     let (spec, source) = pipeline::standalone("fuzz.yaml", document, None, Default::default());
     let _ = codegen::generate_crate(&spec, vec![source], &Options::default());
@@ -163,9 +89,9 @@ proptest! {
     #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
-    fn mutated_specs_never_panic(seed in any::<prop::sample::Index>(), path in prop::collection::vec(any::<usize>(), 0..10), replacement in value()) {
+    fn mutated_specs_never_panic(seed in any::<prop::sample::Index>(), mutation in any::<u64>()) {
         let mut document = seed.get(seeds()).clone();
-        replace_at(&mut document, &path, replacement);
+        mutate::mutate(&mut document, &mut mutate::Random::new(mutation));
         generate(document);
     }
 

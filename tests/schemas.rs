@@ -51,6 +51,7 @@ fn nullable_patch_body_sends_null_to_clear_and_omits_to_keep() {
         limit: Nullable::Absent,
         address: Nullable::Absent,
         tags: Some(vec!["t".to_owned()]).into(),
+        presence: Default::default(),
     };
     assert_eq!(serde_json::to_value(&patch).unwrap(), json!({"id": "a", "owner": null, "name": null, "tags": ["t"]}));
 }
@@ -206,31 +207,27 @@ fn formats_as_strings_keeps_uuid_and_dates_as_string() {
 }
 
 #[test]
-fn defaults_fill_absent_optional_fields_on_decode() {
+fn defaults_are_offered_by_accessors_and_never_filled_in() {
     use defaults::types::{Level, Settings, SettingsMode};
-    let settings: Settings = serde_json::from_value(json!({"id": "s"})).expect("decodes");
-    assert_eq!(settings.name.as_deref(), Some("untitled"));
-    assert_eq!(settings.retries, Some(3));
-    assert_eq!(settings.timeout, Some(1.5));
-    assert_eq!(settings.verbose, Some(false));
-    assert_eq!(settings.mode, Some(SettingsMode::Safe));
-    assert_eq!(settings.level, Some(Level::High));
-    assert_eq!(settings.labels, Some(vec!["a".to_owned(), "b".to_owned()]));
-    assert_eq!(settings.empty, Some(Vec::new()));
-    assert_eq!(settings.note, Nullable::Value("n/a".to_owned()));
-    // Object and date-time defaults are only documented: absent stays absent.
-    assert_eq!(settings.limits, None);
-    assert_eq!(settings.started, None);
+    // Absent stays absent: decoding does not invent values, and encoding gives the JSON back.
+    let settings: Settings = round_trip(json!({"id": "s"}));
+    assert_eq!((settings.name.as_deref(), settings.retries, settings.note.clone()), (None, None, Nullable::Absent));
+    assert_eq!(settings.name_or_default(), "untitled");
+    assert_eq!(settings.retries_or_default(), 3);
+    assert_eq!(settings.timeout_or_default(), 1.5);
+    assert!(!settings.verbose_or_default());
+    assert_eq!(settings.mode_or_default(), SettingsMode::Safe);
+    assert_eq!(settings.level_or_default(), Level::High);
+    assert_eq!(settings.labels_or_default(), ["a".to_owned(), "b".to_owned()]);
+    assert_eq!(settings.empty_or_default(), Vec::<i64>::new());
+    assert_eq!(settings.note_or_default().as_deref(), Some("n/a"));
     // Present values (including `null` for a nullable field) win over the default.
     let given: Settings = round_trip(json!({
         "id": "s", "name": "n", "retries": 0, "timeout": 2.5, "verbose": true, "mode": "fast", "level": "low",
         "labels": [], "empty": [1], "note": null
     }));
-    assert_eq!((given.retries, given.note, given.level), (Some(0), Nullable::Null, Some(Level::Low)));
-    // Encoding writes what the value holds, so a decoded default is sent explicitly.
-    let encoded = serde_json::to_value(&settings).expect("encodes");
-    assert_eq!(encoded["name"], json!("untitled"));
-    assert_eq!(encoded["mode"], json!("safe"));
+    assert_eq!((given.retries_or_default(), given.note_or_default(), given.level_or_default()), (0, None, Level::Low));
+    assert_eq!(given.labels_or_default(), Vec::<String>::new());
 }
 
 #[test]

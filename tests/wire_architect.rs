@@ -264,9 +264,10 @@ async fn account_patch_200_with_invalid_date_time_is_decode_error_carrying_body(
     let result = client(&server).patch_v0_accounts_by_account_id(ACCOUNT_ID, &rename_body()).await;
 
     match result {
-        Err(Error::Decode { status, body: received_body, .. }) => {
-            assert_eq!(status.as_u16(), 200);
-            assert_eq!(received_body.as_ref(), body.as_bytes());
+        Err(Error::Decode(decode)) => {
+            assert_eq!(decode.status.as_u16(), 200);
+            assert_eq!(decode.body().as_ref(), body.as_bytes());
+            assert_eq!((decode.operation, decode.path.as_str()), ("patch_v0_accounts_by_account_id", "createdAt"));
         }
         other => panic!("expected Error::Decode, got {other:?}"),
     }

@@ -58,7 +58,7 @@ async fn respond_429_then_200(server: &MockServer, body: Value) {
 // --- Fixtures --------------------------------------------------------------------------------
 
 fn attribute_value_body() -> UpdateAccountAttributeValueDto {
-    UpdateAccountAttributeValueDto { value: Some("PROSPECT".to_owned()), is_default: Some(false) }
+    UpdateAccountAttributeValueDto { value: Some("PROSPECT".to_owned()), is_default: Some(false), ..Default::default() }
 }
 
 /// The response example of "Updates an account attribute value", with concrete strings.
@@ -135,6 +135,7 @@ fn contact_body() -> CreateCustomerContactDto {
         avatar_url: None,
         account_ids: Some(vec!["A123".to_owned(), "A456".to_owned()]),
         custom_field_values: None,
+        presence: Default::default(),
     }
 }
 
@@ -250,7 +251,7 @@ async fn attribute_value_update_sends_camel_case_json_body() {
 async fn attribute_value_update_omits_unset_optional_fields_from_body() {
     let server = MockServer::start().await;
     respond_json(&server, 200, attribute_value_response_json()).await;
-    let body = UpdateAccountAttributeValueDto { value: Some("CHURNED".to_owned()), is_default: None };
+    let body = UpdateAccountAttributeValueDto { value: Some("CHURNED".to_owned()), ..Default::default() };
 
     client(&server).update_account_attribute_value("AV123", &body).await.unwrap();
 
@@ -273,6 +274,9 @@ async fn attribute_value_update_decodes_documented_response() {
             is_default: true,
             created_at: "2024-05-01T10:00:00.000Z".to_owned(),
             updated_at: "2024-05-02T11:30:00.000Z".to_owned(),
+            configuration: None,
+            metadata: None,
+            presence: Default::default(),
         }
     );
 }
@@ -291,8 +295,30 @@ async fn attribute_value_update_decodes_unknown_attribute_into_unknown_variant()
 }
 
 #[tokio::test]
-async fn attribute_value_update_ignores_response_fields_missing_from_the_spec() {
-    // The rendered reference page also returns `configuration` (and `metadata`).
+async fn attribute_value_update_sends_the_fields_the_overlay_adds() {
+    // specs/thena-platform.overlay.yaml adds what the vendor's rendered page sends.
+    let server = MockServer::start().await;
+    respond_json(&server, 200, attribute_value_response_json()).await;
+    let body = UpdateAccountAttributeValueDto {
+        icon: Some("camera".to_owned()),
+        color: Some("#000000".to_owned()),
+        is_closed: Some(false),
+        metadata: Some(Map::from_iter([("tier".to_owned(), json!("gold"))])),
+        ..attribute_value_body()
+    };
+
+    client(&server).update_account_attribute_value("AV123", &body).await.unwrap();
+
+    assert_eq!(
+        only_request(&server).await.body_json::<Value>().unwrap(),
+        json!({"icon": "camera", "color": "#000000", "isClosed": false, "metadata": {"tier": "gold"},
+               "value": "PROSPECT", "isDefault": false})
+    );
+}
+
+#[tokio::test]
+async fn attribute_value_update_decodes_the_fields_the_overlay_adds() {
+    // The rendered reference page also returns `configuration` and `metadata`.
     let server = MockServer::start().await;
     let mut response = attribute_value_response_json();
     response["configuration"] = json!({"color": "#000000"});
@@ -301,7 +327,8 @@ async fn attribute_value_update_ignores_response_fields_missing_from_the_spec() 
 
     let value = client(&server).update_account_attribute_value("AV123", &attribute_value_body()).await.unwrap();
 
-    assert_eq!(value.id, "AV123");
+    assert_eq!(value.configuration, Some(Map::from_iter([("color".to_owned(), json!("#000000"))])));
+    assert_eq!(value.metadata, Some(Map::new()));
 }
 
 #[tokio::test]
@@ -369,9 +396,11 @@ async fn attribute_value_update_200_with_mismatched_body_is_decode_error_carryin
     let result = client(&server).update_account_attribute_value("AV123", &attribute_value_body()).await;
 
     match result {
-        Err(Error::Decode { status, body: received_body, .. }) => {
-            assert_eq!(status.as_u16(), 200);
-            assert_eq!(received_body.as_ref(), body.as_bytes());
+        Err(Error::Decode(decode)) => {
+            assert_eq!(decode.status.as_u16(), 200);
+            assert_eq!(decode.body().as_ref(), body.as_bytes());
+            assert_eq!(decode.operation, "AccountAttributeValueActionController_updateAccountAttributeValue");
+            assert!(decode.message.starts_with("missing field"), "{}", decode.message);
         }
         other => panic!("expected Error::Decode, got {other:?}"),
     }
@@ -501,6 +530,7 @@ async fn account_update_decodes_documented_response() {
             metadata: object(json!({})),
             created_at: some("2024-05-01T10:00:00.000Z"),
             updated_at: some("2024-05-02T11:30:00.000Z"),
+            presence: Default::default(),
         }
     );
 }
@@ -552,9 +582,10 @@ async fn account_update_200_with_mismatched_body_is_decode_error_carrying_body()
     let result = client(&server).put_v1_accounts_by_id("ACC123", &account_body()).await;
 
     match result {
-        Err(Error::Decode { status, body: received_body, .. }) => {
-            assert_eq!(status.as_u16(), 200);
-            assert_eq!(received_body.as_ref(), body.as_bytes());
+        Err(Error::Decode(decode)) => {
+            assert_eq!(decode.status.as_u16(), 200);
+            assert_eq!(decode.body().as_ref(), body.as_bytes());
+            assert_eq!((decode.operation, decode.path.as_str()), ("put_v1_accounts_by_id", "employees"));
         }
         other => panic!("expected Error::Decode, got {other:?}"),
     }
@@ -717,9 +748,10 @@ async fn contact_create_201_with_mismatched_body_is_decode_error_carrying_body()
     let result = client(&server).post_v1_accounts_contacts(&contact_body()).await;
 
     match result {
-        Err(Error::Decode { status, body: received_body, .. }) => {
-            assert_eq!(status.as_u16(), 201);
-            assert_eq!(received_body.as_ref(), body.as_bytes());
+        Err(Error::Decode(decode)) => {
+            assert_eq!(decode.status.as_u16(), 201);
+            assert_eq!(decode.body().as_ref(), body.as_bytes());
+            assert_eq!(decode.operation, "post_v1_accounts_contacts");
         }
         other => panic!("expected Error::Decode, got {other:?}"),
     }

@@ -1,7 +1,7 @@
 //! Stage 6: tokens into formatted source with prettyplease.
 
 use crate::diagnostics::Diagnostic;
-use crate::emit::Part;
+use crate::part::Part;
 use proc_macro2::TokenStream;
 use std::sync::atomic::{AtomicUsize, Ordering};
 

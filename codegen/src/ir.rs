@@ -20,6 +20,9 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Every operation, in path then method order as the spec lists them.
     pub operations: Vec<Operation>,
+    /// Every webhook (3.1 `webhooks`, in spec order), then every callback of the operations kept
+    /// (in operation order): the requests the API sends, which the `webhooks` module parses.
+    pub events: Vec<Event>,
     /// Security schemes the client can be configured with.
     pub security_schemes: Vec<SecurityScheme>,
     /// The cargo feature of each tag (tag, feature), in order of first use, when a standalone crate
@@ -226,10 +229,22 @@ pub enum Primitive {
     String,
     /// `boolean`.
     Bool,
+    /// `integer` with `format: int8`.
+    I8,
+    /// `integer` with `format: int16`.
+    I16,
     /// `integer` with `format: int32`.
     I32,
-    /// `integer`.
+    /// `integer` (`format: int64`, another format, or none).
     I64,
+    /// `integer` with `format: uint8`.
+    U8,
+    /// `integer` with `format: uint16`.
+    U16,
+    /// `integer` with `format: uint32`.
+    U32,
+    /// `integer` with `format: uint64` or `uint`.
+    U64,
     /// `number` with `format: float`.
     F32,
     /// `number`.
@@ -240,6 +255,29 @@ pub enum Primitive {
     Date,
     /// `string` with `format: uuid` (the uuid crate).
     Uuid,
+    /// `string` with `format: ipv4` (`std::net::Ipv4Addr`).
+    Ipv4,
+    /// `string` with `format: ipv6` (`std::net::Ipv6Addr`).
+    Ipv6,
+    /// `string` with `format: ip`, either version (`std::net::IpAddr`).
+    Ip,
+}
+
+impl Primitive {
+    /// For an integer type: the smallest and the largest value it holds.
+    pub fn integer_range(self) -> Option<(i128, i128)> {
+        Some(match self {
+            Self::I8 => (i8::MIN.into(), i8::MAX.into()),
+            Self::I16 => (i16::MIN.into(), i16::MAX.into()),
+            Self::I32 => (i32::MIN.into(), i32::MAX.into()),
+            Self::I64 => (i64::MIN.into(), i64::MAX.into()),
+            Self::U8 => (0, u8::MAX.into()),
+            Self::U16 => (0, u16::MAX.into()),
+            Self::U32 => (0, u32::MAX.into()),
+            Self::U64 => (0, u64::MAX.into()),
+            _ => return None,
+        })
+    }
 }
 
 /// Where a parameter goes.
@@ -272,6 +310,9 @@ pub struct Param {
     pub style: ParamStyle,
     /// The value type.
     pub ty: TypeRef,
+    /// The constraints of its schema (an inline one: a `$ref` carries none), checked before a
+    /// request is sent.
+    pub constraints: Constraints,
     /// Rustdoc.
     pub docs: Docs,
 }
@@ -431,6 +472,66 @@ pub struct OperationNames {
     pub content: String,
 }
 
+/// A request the API sends to the user's server: a webhook or a callback. The generated
+/// `webhooks` module parses its body into the variant `variant` of its `Event` enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// The name `webhooks::parse` takes: the webhook's key, or `<operationId>.<callback name>` for
+    /// a callback; with ` <METHOD>` appended for a method other than POST, and ` #2`, ` #3` for
+    /// a name taken before (see [`crate::naming`]).
+    pub name: String,
+    /// The variant of `webhooks::Event`.
+    pub variant: String,
+    /// The `webhooks` function parsing its body alone (`parse_new_pet`).
+    pub function: String,
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// Where the spec declares it.
+    pub source: EventSource,
+    /// JSON pointer of its operation object.
+    pub pointer: String,
+    /// Rustdoc: summary and description.
+    pub docs: Docs,
+    /// Tags: the webhook's own; a callback's are its operation's.
+    pub tags: Vec<String>,
+    /// Its body: media type and how it decodes; `None` when it has none.
+    pub payload: Option<(String, BodyKind)>,
+    /// The responses the API expects from the receiver: status and description.
+    pub responses: Vec<(StatusMatch, String)>,
+}
+
+/// Where an event is declared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventSource {
+    /// A key of the 3.1 `webhooks`.
+    Webhook {
+        /// The key.
+        key: String,
+    },
+    /// A callback of an operation.
+    Callback {
+        /// The operation's `Client` method name (unique; its id may not be).
+        operation: String,
+        /// The operation's `operationId` (or the one derived from method and path).
+        operation_id: String,
+        /// The callback's name.
+        callback: String,
+        /// The runtime expression of the URL the request goes to (`{$request.body#/url}`).
+        expression: String,
+    },
+}
+
+impl Event {
+    /// The generated types its payload names.
+    pub fn named_types(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some((_, BodyKind::Json(ty))) = &self.payload {
+            ty.collect_named(&mut out);
+        }
+        out
+    }
+}
+
 /// What a successful call returns.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Success {
@@ -475,6 +576,21 @@ pub struct SecurityScheme {
     pub kind: SchemeKind,
     /// `description`.
     pub description: Option<String>,
+    /// An OAuth2 scheme's client-credentials flow: the client can fetch its own token.
+    pub client_credentials: Option<ClientCredentialsFlow>,
+}
+
+/// An OAuth2 client-credentials flow (`flows.clientCredentials`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientCredentialsFlow {
+    /// `tokenUrl`, absolute or relative to the server URL.
+    pub token_url: String,
+    /// `scopes`: each name and its description, in spec order.
+    pub scopes: Vec<(String, String)>,
+    /// The builder method that takes a client id and secret (`<setter>_client_credentials`).
+    pub setter: String,
+    /// The builder method that takes a `runtime::ClientCredentials` (`<setter>_client_credentials_with`).
+    pub setter_with: String,
 }
 
 impl TypeRef {
@@ -566,6 +682,15 @@ impl<'a> TypeIndex<'a> {
 }
 
 impl StatusMatch {
+    /// As the spec writes it: `404`, `4XX`, `default`.
+    pub fn text(self) -> String {
+        match self {
+            StatusMatch::Code(code) => code.to_string(),
+            StatusMatch::Range(digit) => format!("{digit}XX"),
+            StatusMatch::Default => "default".to_owned(),
+        }
+    }
+
     /// Whether this covers 2xx statuses (`default` does not count).
     pub fn is_success(&self) -> bool {
         match self {

@@ -29,12 +29,17 @@
 //! | `Client` methods: operations, then each one's `_request`, `_with_headers`, `_download` and `_stream` helpers | [`CLIENT_METHODS`] | `lower::operations` |
 //! | `mock::Server` methods, one per operation | [`MOCK_SERVER_METHODS`] | `lower::operations` |
 //! | types beside `Client`: each operation's `Error`, `Success`, `Headers` and `Content` types | [`CLIENT_MODULE_TYPES`] | `lower::operations` |
-//! | `ClientBuilder` methods: one setter per security scheme | [`BUILDER_METHODS`] | `lower::security` |
+//! | `ClientBuilder` methods: one setter per security scheme, then the `_client_credentials` and `_client_credentials_with` setters of OAuth2 client-credentials flows | [`BUILDER_METHODS`] | `lower::security` |
 //! | constants beside `Client`: one per security scheme | [`CLIENT_CONSTANTS`] | `lower::security` |
 //! | the `types` module: component schemas, then inline and parameter types | [`PRELUDE_TYPES`] and keywords | `lower::schemas` |
 //! | fields of one struct (properties, parameters, response headers) | keywords; `body`, `params` among parameters | `lower` |
+//! | generated fields of one struct, after its properties: `additional_properties`, `presence` | the property names (a taken name gets `_2`, ...) | `emit::types` |
+//! | methods of one model struct: `validate`, one `<field>_or_default` per defaulted field | none needed: field names are unique, and `validate` does not end in `_or_default` | `emit::types` |
 //! | variants of one enum | `Unknown`, the fallback variant | `lower::schemas` |
 //! | cargo features of a standalone crate, one per tag | [`CARGO_FEATURES`] | `lower` |
+//! | variants of `webhooks::Event`: webhooks, then callbacks | none | `lower::events` |
+//! | functions of the `webhooks` module: one `parse_<event>` per event | [`WEBHOOK_FUNCTIONS`] | `lower::events` |
+//! | event names `webhooks::parse` takes (text, not identifiers: a name taken gets ` #2`) | none | `lower::events` |
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use std::collections::HashSet;
@@ -46,8 +51,18 @@ pub const CLIENT_METHODS: &[&str] = &["new", "builder", "base_url", "with_option
 pub const MOCK_SERVER_METHODS: &[&str] = &["start", "uri", "client_builder", "inner", "received"];
 
 /// Methods of the generated `ClientBuilder` that are not security scheme setters.
-pub const BUILDER_METHODS: &[&str] =
-    &["new", "base_url", "timeout", "connect_timeout", "retry_policy", "user_agent", "http_client", "build"];
+pub const BUILDER_METHODS: &[&str] = &[
+    "new",
+    "base_url",
+    "timeout",
+    "connect_timeout",
+    "retry_policy",
+    "user_agent",
+    "http_client",
+    "max_response_size",
+    "hook",
+    "build",
+];
 
 /// Types in the client module (and re-exported beside it) that are not per-operation types.
 pub const CLIENT_MODULE_TYPES: &[&str] = &[
@@ -57,6 +72,10 @@ pub const CLIENT_MODULE_TYPES: &[&str] = &[
     "ApiError",
     "RequestOptions",
     "RetryPolicy",
+    "ResponseExt",
+    "WithResponse",
+    "Hook",
+    "CallInfo",
     "Method",
     "Request",
     "Response",
@@ -68,6 +87,9 @@ pub const CLIENT_MODULE_TYPES: &[&str] = &[
 
 /// Constants in the client module that are not security schemes.
 pub const CLIENT_CONSTANTS: &[&str] = &["DEFAULT_BASE_URL"];
+
+/// Functions of the generated `webhooks` module that are not one event's `parse_<event>`.
+pub const WEBHOOK_FUNCTIONS: &[&str] = &["parse"];
 
 /// Cargo features of a standalone crate that are not tags.
 pub const CARGO_FEATURES: &[&str] = &["default", "mock"];
@@ -266,7 +288,7 @@ mod tests {
 
     fn lowered(text: &str) -> (crate::ir::Api, Vec<crate::Diagnostic>) {
         let document = crate::load::parse_text(text).expect("valid YAML");
-        crate::pipeline::lower_document("t.yaml", document, &Default::default()).expect("lowers")
+        crate::frontend::lower_document("t.yaml", document, &Default::default()).expect("lowers")
     }
 
     /// Every name of every operation is unique in its scope and none is reserved there.
@@ -296,6 +318,9 @@ mod tests {
         check("setters", BUILDER_METHODS, api.security_schemes.iter().map(|s| &s.setter));
         check("constants", CLIENT_CONSTANTS, api.security_schemes.iter().map(|s| &s.constant));
         check("features", CARGO_FEATURES, api.tag_features.iter().map(|(_, f)| f));
+        check("webhooks::Event variants", &[], api.events.iter().map(|e| &e.variant));
+        check("webhooks functions", WEBHOOK_FUNCTIONS, api.events.iter().map(|e| &e.function));
+        check("event names", &[], api.events.iter().map(|e| &e.name));
         for def in &api.types {
             use crate::ir::TypeKind;
             let scope = format!("variants of {}", def.name);
@@ -368,6 +393,16 @@ mod tests {
         let renamed = warnings.iter().filter(|w| w.code == "W0059").count();
         // 5 client methods, 3 mock methods, `ApiError`, 2 features and 1 setter.
         assert_eq!(renamed, 12, "{warnings:#?}");
+    }
+
+    #[test]
+    fn the_webhook_fixtures_get_one_name_per_scope() {
+        for fixture in ["webhooks.yaml", "callbacks-3.0.yaml"] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures").join(fixture);
+            let (api, _) = lowered(&std::fs::read_to_string(path).expect("the fixture"));
+            assert!(api.events.len() >= 3, "{fixture}");
+            assert_unique_per_scope(&api);
+        }
     }
 
     /// The reserved lists are the names the emitted code defines: a method, type or constant
@@ -451,8 +486,8 @@ mod tests {
             file: "t.yaml",
             features: &crate::emit::TagFeatures::none(),
         };
-        let lib: syn::File =
-            syn::parse2(crate::emit::lib_rs(crate::Layout::Standalone, &[emitted], "t", "d")).expect("valid Rust");
+        let lib: syn::File = syn::parse2(crate::emit::lib_rs(crate::options::Layout::Standalone, &[emitted], "t", "d"))
+            .expect("valid Rust");
         for item in &lib.items {
             if let syn::Item::Use(u) = item {
                 let mut names = Vec::new();

@@ -3,99 +3,13 @@
 //! Pure functions of in-memory documents; the caller loads and writes.
 
 use crate::diagnostics::Diagnostic;
-use crate::emit::{self, EmitApi, Layout};
+use crate::emit::{self, EmitApi};
 use crate::format;
-use crate::ir::Api;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-/// One spec to generate, already loaded.
-#[derive(Debug, Clone)]
-pub struct ApiSource {
-    /// The module (and cargo feature) name, e.g. `thena`.
-    pub module: String,
-    /// The spec file, as it should appear in diagnostics and headers.
-    pub file: String,
-    /// The loaded document.
-    pub document: serde_json::Value,
-    /// The spec's source text, so diagnostics can give YAML lines.
-    pub text: Option<String>,
-    /// What to generate from it.
-    pub options: ApiOptions,
-    /// Warnings from loading it (bundling other files, overlays).
-    pub load_warnings: Vec<Diagnostic>,
-}
-
-/// Per-spec generation options (from `specs/codegen.toml` or the command line).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ApiOptions {
-    /// Only operations with one of these tags (all when empty).
-    pub tags: Vec<String>,
-    /// Only these operations, by operationId or generated method name (all when empty).
-    pub operations: Vec<String>,
-    /// Keep `date-time` and `date` strings as `String` instead of chrono types.
-    pub formats_as_strings: bool,
-}
-
-/// What crate to generate.
-#[derive(Debug, Clone)]
-pub struct CrateSpec {
-    /// Package name, e.g. `api-clients`.
-    pub package: String,
-    /// Package version.
-    pub version: String,
-    /// One-line crate description.
-    pub description: String,
-    /// The command named in every file's header.
-    pub command: String,
-    /// Modules per API, or one API at the root.
-    pub layout: Layout,
-    /// Whether to write `examples/usage.rs` (the usage guide's example).
-    pub usage_example: bool,
-}
-
-/// Generator options.
-#[derive(Debug, Clone, Default)]
-pub struct Options {
-    /// Turn warnings into errors.
-    pub strict: bool,
-}
-
-/// One generated file, by path relative to the crate root.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CrateFile {
-    /// e.g. `src/thena/types.rs`.
-    pub path: String,
-    /// The whole file.
-    pub contents: String,
-}
-
-/// What happened to one spec.
-#[derive(Debug, Clone)]
-pub struct ApiReport {
-    /// Module name.
-    pub module: String,
-    /// Spec file.
-    pub file: String,
-    /// Operations generated.
-    pub operations: usize,
-    /// Named types generated.
-    pub types: usize,
-    /// Warnings.
-    pub warnings: Vec<Diagnostic>,
-    /// Schemas that could not be expressed and became `serde_json::Value` (each also a warning).
-    pub fallbacks: usize,
-    /// Time from document to formatted files.
-    pub elapsed: Duration,
-}
-
-/// A generated crate in memory.
-#[derive(Debug, Clone)]
-pub struct GeneratedCrate {
-    /// Every file, sorted by path.
-    pub files: Vec<CrateFile>,
-    /// One report per API.
-    pub reports: Vec<ApiReport>,
-}
+pub use crate::frontend::lower_document;
+pub use crate::options::{ApiOptions, ApiSource, CrateSpec, Layout, Options};
+pub use crate::output::{ApiReport, CrateFile, GeneratedCrate};
 
 /// The crate and source for `--spec FILE --out DIR [--name NAME]`: one API at the crate root,
 /// named after the spec's title unless `name` is given.
@@ -123,39 +37,6 @@ pub fn standalone(
         usage_example: true,
     };
     (spec, ApiSource { module, file: file.to_owned(), document, text: None, options, load_warnings: Vec::new() })
-}
-
-/// normalise -> parse -> lower for one document. Diagnostics carry `file`.
-pub fn lower_document(
-    file: &str,
-    mut document: serde_json::Value,
-    options: &ApiOptions,
-) -> Result<(Api, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let located = |mut d: Diagnostic| {
-        d.file = file.to_owned();
-        d
-    };
-    let mut origins = std::collections::HashMap::new();
-    let mut warnings = crate::normalise::normalise_traced(&mut document, &mut origins).map_err(|d| vec![located(d)])?;
-    // Diagnostics inside components hoisted from `$ref` targets name the place they came from.
-    let located = |d: Diagnostic| located(crate::normalise::relocate(d, &origins));
-    let spec = crate::parse::parse(&document).map_err(|d| vec![located(d)])?;
-    drop_aside(document);
-    let lowered = crate::lower::lower(&spec, options);
-    drop_aside(spec);
-    warnings.extend(lowered.diagnostics);
-    let warnings: Vec<Diagnostic> = warnings.into_iter().map(located).collect();
-    if warnings.iter().any(Diagnostic::is_error) {
-        return Err(warnings.into_iter().filter(Diagnostic::is_error).collect());
-    }
-    Ok((lowered.api, warnings))
-}
-
-/// Drops `value` on another thread: freeing a large spec's tree (GitHub's: a few hundred
-/// thousand allocations) need not delay the stages after it.
-fn drop_aside<T: Send + 'static>(value: T) {
-    // When no thread can be spawned, the value is dropped here, with the closure.
-    let _ = std::thread::Builder::new().spawn(move || drop(value));
 }
 
 /// Generates the whole crate from its specs. Errors from every spec are returned together.
@@ -234,6 +115,12 @@ pub fn generate_crate(
         let (types, client) = (formatted.next().unwrap_or_default(), formatted.next().unwrap_or_default());
         files.push(CrateFile { path: format!("{dir}types.rs"), contents: types });
         files.push(CrateFile { path: format!("{dir}client.rs"), contents: client });
+        if !api.events.is_empty() {
+            files.push(CrateFile {
+                path: format!("{dir}webhooks.rs"),
+                contents: located(format::rust_file(&header, emit::webhooks_module(api, features), "webhooks.rs"))?,
+            });
+        }
         if spec.layout == Layout::Modules {
             files.push(CrateFile {
                 path: format!("{dir}mod.rs"),
@@ -263,7 +150,9 @@ pub fn generate_crate(
     if let Some((example, _)) = emit::usage_example(spec.layout, &items, &spec.package).filter(|_| spec.usage_example) {
         files.push(CrateFile { path: "examples/usage.rs".into(), contents: format!("{header}\n{example}") });
     }
-    files.push(CrateFile { path: "src/runtime.rs".into(), contents: format!("{header}\n{}", crate::RUNTIME_SOURCE) });
+    for (name, source) in crate::runtime::FILES {
+        files.push(CrateFile { path: format!("src/runtime/{name}"), contents: format!("{header}\n{source}") });
+    }
     let toml_header = format::header("#", &spec.command, &sources);
     files.push(CrateFile { path: "Cargo.toml".into(), contents: emit::cargo_toml(&toml_header, spec, &items) });
     files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -1,10 +1,12 @@
-//! The project's own specs: each target's `codegen.toml` and the files it lists (part of the load
-//! stage). The product is `specs/` -> `generated/`; the test fixtures that need compiling (to run
-//! serde and wire tests against generated code) are `tests/fixtures/clients/` -> `fixture-clients/`.
+//! The project's own specs: each target's `codegen.toml` and the files it lists, generated through
+//! [`crate::pipeline`], with the release [`crate::changelog`] plans. Like `pipeline`, an
+//! orchestrator: no stage imports it. The product is `specs/` -> `generated/`; the test fixtures
+//! that need compiling (to run serde and wire tests against generated code) are
+//! `tests/fixtures/clients/` -> `fixture-clients/`.
 
 use crate::diagnostics::Diagnostic;
-use crate::emit::Layout;
-use crate::pipeline::{ApiOptions, ApiSource, CrateSpec, GeneratedCrate, Options};
+use crate::options::{ApiOptions, ApiSource, CrateSpec, Layout, Options};
+use crate::output::GeneratedCrate;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -68,9 +70,12 @@ struct ApiConfig {
     /// Only these operations (operationId or method name).
     #[serde(default)]
     operations: Vec<String>,
-    /// `date-time`/`date` as `String`.
+    /// Strings of every format (`date-time`, `uuid`, `ipv4`, ...) as `String`.
     #[serde(default)]
     formats_as_strings: bool,
+    /// No integer format but `int32` read: `uint32`, `int8`, ... as `i64`.
+    #[serde(default)]
+    plain_integers: bool,
     /// Overlay files (in `specs/`) with fixes for the vendor's spec, applied in order at load.
     #[serde(default)]
     overlays: Vec<String>,
@@ -158,6 +163,7 @@ pub fn load_target(root: &Path, target: &Target) -> Result<(CrateSpec, Vec<ApiSo
                     tags: api.tags.clone(),
                     operations: api.operations.clone(),
                     formats_as_strings: api.formats_as_strings,
+                    plain_integers: api.plain_integers,
                 },
             }),
             Err(diagnostics) => errors.extend(diagnostics),
@@ -252,7 +258,8 @@ pub fn generate_release(
 ) -> Result<(GeneratedCrate, crate::changelog::Release), Vec<Diagnostic>> {
     let (mut spec, sources) = load(root)?;
     let previous = load_previous(root)?;
-    let release = crate::changelog::plan(&spec, &sources, previous, GENERATED_DIR)?;
+    let release =
+        crate::changelog::plan(&spec, &sources, previous, &format!("{SPECS_DIR}/codegen.toml"), GENERATED_DIR)?;
     spec.version.clone_from(&release.report.next_version);
     let mut generated = crate::pipeline::generate_crate(&spec, sources, options)?;
     generated.files.extend(release.files.iter().cloned());

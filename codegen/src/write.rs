@@ -19,7 +19,7 @@
 //!   one; a hard link to the old file keeps the old text (I/O errors: E0085).
 
 use crate::diagnostics::Diagnostic;
-use crate::pipeline::{CrateFile, GeneratedCrate};
+use crate::output::{CrateFile, GeneratedCrate};
 use similar::TextDiff;
 use std::collections::BTreeSet;
 use std::fs;

@@ -35,9 +35,9 @@
 //!
 //! This is `examples/usage.rs`; `cargo run --example usage` runs it against the real server.
 //!
-//! Every operation is one async method on `Client`. Failures are one `Error`: `Api` for a non-success status (status, headers, raw body, request id, and a typed body where the spec documents one), `Decode` when a success body does not match its schema (never a panic), `Transport`, `MissingCredentials`, `InvalidRequest`.
+//! Every operation is one async method on `Client`. Failures are one `Error`: `Api` for a non-success status (status, headers, raw body, request id, and a typed body where the spec documents one), `Decode` when a success body does not match its schema (never a panic; it names the JSON path, status, content type and the start of the body), `ResponseTooLarge` for a body over `max_response_size` (64 MiB by default; `_download` methods stream), `Transport`, `MissingCredentials`, `InvalidRequest`. `Display` and `Debug` of an error quote at most 512 bytes of the body; `error.body()` has all of it.
 //!
-//! 429, 503 and connection failures are retried (3 attempts, exponential backoff with jitter, `Retry-After` honoured, 120 s deadline); POST and PATCH only with an `Idempotency-Key`. Secrets never appear in `Debug` output. Turn on the `mock` feature for `mock::Server`, a typed fake of this API for your tests.
+//! 408, 409, 429, 500, 502, 503 and 504, resets and timeouts are retried for idempotent methods, POST and PATCH only with an `Idempotency-Key` or `x-should-retry: true`; refused connections for any method (3 attempts, exponential backoff with jitter, `retry-after-ms` and `Retry-After` honoured, 120 s deadline; the table is on `RetryPolicy`). Secrets never appear in `Debug` output. Turn on the `mock` feature for `mock::Server`, a typed fake of this API for your tests.
 #![allow(
     rustdoc::bare_urls,
     rustdoc::broken_intra_doc_links,
@@ -47,7 +47,7 @@
     clippy::doc_overindented_list_items,
     clippy::too_long_first_doc_paragraph
 )]
-#![allow(clippy::large_enum_variant)]
+#![allow(clippy::large_enum_variant, clippy::type_complexity)]
 pub mod runtime;
 
 #[cfg(feature = "thena")]

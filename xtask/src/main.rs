@@ -5,6 +5,8 @@ mod corpus;
 mod diff;
 mod directory;
 mod examples;
+mod fuzz;
+mod mutate;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
@@ -52,6 +54,9 @@ enum Command {
         #[arg(long)]
         verbose: bool,
     },
+    /// Mutate the project's and the corpus's specs, generate each mutant in a child process with a
+    /// timeout, check a sample of the crates with clippy, and print a table (`target/fuzz/report.md`).
+    Fuzz(fuzz::FuzzArgs),
     /// Time generation over the corpus against its parse floor (and progenitor, when installed);
     /// with `--compile`, time `cargo check` of generated crates.
     Bench(bench::BenchArgs),
@@ -105,9 +110,14 @@ struct CodegenArgs {
     /// With `--spec`: an OpenAPI Overlay with fixes, applied at load (repeatable, in order).
     #[arg(long = "overlay", requires = "spec")]
     overlays: Vec<PathBuf>,
-    /// With `--spec`: keep `date-time` and `date` as `String`.
+    /// With `--spec`: keep strings of every format (`date-time`, `date`, `uuid`, `ipv4`, `ipv6`,
+    /// `ip`) as `String`.
     #[arg(long, requires = "spec")]
     formats_as_strings: bool,
+    /// With `--spec`: read no integer format but `int32`: `uint32`, `uint64`, `int8`, ... stay
+    /// `i64` instead of `u32`, `u64`, `i8`, ...
+    #[arg(long, requires = "spec")]
+    plain_integers: bool,
     /// With `--spec`: `$ref`s may read files anywhere under this folder (default: only the spec's
     /// own folder and below), e.g. `..` for a spec that refers to `../common/*.yaml`.
     #[arg(long, requires = "spec")]
@@ -164,6 +174,7 @@ fn main() -> ExitCode {
                 }
             })
         }
+        Command::Fuzz(args) => fuzz::run(&workspace_root(), &args),
         Command::Bench(args) => bench::run(&workspace_root(), &args),
         Command::BenchPeak { spec, display } => bench::peak(&spec, &display),
         Command::Diff(args) => diff::run(&workspace_root(), &args),
@@ -318,6 +329,7 @@ fn standalone(spec: &Path, args: &CodegenArgs, options: &Options) -> Result<Gene
         tags: args.tags.clone(),
         operations: args.operations.clone(),
         formats_as_strings: args.formats_as_strings,
+        plain_integers: args.plain_integers,
     };
     let (crate_spec, mut source) =
         codegen::pipeline::standalone(&loaded.file, loaded.document, args.name.as_deref(), api_options);

@@ -1,15 +1,17 @@
 //! What a spec change means for users of the generated crate: two lowered models ([`Api`]),
 //! old and new, compared item by item (never as text), each difference classified.
 //!
-//! Items are matched the way users name them: operations by `operationId`, types by Rust name,
-//! fields and parameters by wire name, enum values by wire value, security schemes by key.
+//! Items are matched the way users name them: operations by `operationId`, events (webhooks and
+//! callbacks) by the name `webhooks::parse` takes, types by Rust name, fields and parameters by
+//! wire name, enum values by wire value, security schemes by key.
 //!
 //! # Rules
 //!
 //! [`Impact::Breaking`]: code that compiled against the old crate may stop compiling, or a call
 //! that worked may now fail:
-//! - an operation, type, field, parameter, enum value, security scheme, module or cargo feature
-//!   removed; an operation's path or method changed; a method, type, field or variant renamed;
+//! - an operation, event, type, field, parameter, enum value, security scheme, module or cargo
+//!   feature removed; an operation's path or method changed; a method, type, field, variant or
+//!   event variant renamed; an event's payload given another Rust type;
 //! - a parameter or request field added as required, or made required;
 //! - a response field made optional, or any other change of a field's, parameter's, body's or
 //!   return value's Rust type (`T` <-> `Option<T>` included, so a request field made optional is
@@ -28,8 +30,9 @@
 //! - a change to a part of the model this report does not classify yet ([`ChangeKind::Unclassified`]):
 //!   breaking, to be safe, naming what to review.
 //!
-//! [`Impact::Compatible`]: additions: an operation, an optional parameter, an optional request
-//! field, any response field, a string or integer enum value (every generated enum has an
+//! [`Impact::Compatible`]: additions: an operation, an event (`webhooks::Event` is
+//! `#[non_exhaustive]`), an optional parameter, an optional request field, any response field, a
+//! string or integer enum value (every generated enum has an
 //! `Unknown` fallback), a variant of a discriminated `oneOf` (it has a fallback too), a typed
 //! error (an undocumented status already decodes to `None`), a response header, a request media
 //! type, a `_download` twin, a type, a security scheme, a feature, a serde derive; an operation
@@ -58,6 +61,7 @@
 //! changes are reported as docs), and changes of the generator itself (both models are lowered by
 //! the current one).
 
+mod events;
 mod operations;
 mod report;
 mod rust;
@@ -226,6 +230,14 @@ pub enum ChangeKind {
     DownloadMethodAdded,
     /// A `<method>_download` twin removed.
     DownloadMethodRemoved,
+    /// A webhook or callback added: a variant of the `#[non_exhaustive]` `webhooks::Event`.
+    EventAdded,
+    /// A webhook or callback removed: its variant and `parse_<event>` function are gone.
+    EventRemoved,
+    /// An event's `Event` variant or `parse_<event>` function renamed.
+    EventRenamed,
+    /// What an event's variant holds changed (breaking), or only its media type (no API change).
+    EventPayloadChanged,
     /// A change in a part of the model this report does not classify yet (breaking, to be safe).
     Unclassified,
 }
@@ -261,6 +273,8 @@ pub enum Item {
     Operation,
     /// A generated type, by Rust name.
     Type,
+    /// A webhook or callback (a variant of `webhooks::Event`), by the name `webhooks::parse` takes.
+    Event,
 }
 
 /// The part of an item a change is about.
@@ -312,6 +326,7 @@ impl fmt::Display for Subject {
             Item::Feature => "feature",
             Item::Operation => "operation",
             Item::Type => "type",
+            Item::Event => "event",
         };
         write!(f, "{item} `{}`", self.name)?;
         match &self.member {
@@ -410,7 +425,7 @@ impl Changes<'_> {
 }
 
 /// Every difference between `old` and `new` that users of the generated code can notice,
-/// in order: the API, security schemes, features, operations, types.
+/// in order: the API, security schemes, features, operations, events, types.
 pub fn compare(old: &Api, new: &Api, context: &Context) -> Vec<Change> {
     let mut changes = Changes { context, found: Vec::new() };
     compare_info(&mut changes, old, new);
@@ -419,6 +434,7 @@ pub fn compare(old: &Api, new: &Api, context: &Context) -> Vec<Change> {
         operations::compare_features(&mut changes, old, new);
     }
     operations::compare_operations(&mut changes, old, new);
+    events::compare_events(&mut changes, old, new);
     types::compare_types(&mut changes, old, new);
     changes.found
 }
@@ -483,7 +499,7 @@ mod tests {
              parameters: {parameters}\n      responses: {{'204': {{description: ok}}}}\n"
         );
         let document = crate::load::parse_text(&text).expect("valid YAML");
-        crate::pipeline::lower_document("t.yaml", document, &Default::default()).expect("lowers").0
+        crate::frontend::lower_document("t.yaml", document, &Default::default()).expect("lowers").0
     }
 
     fn kinds_and_impacts(old: &Api, new: &Api) -> Vec<(ChangeKind, Impact)> {

@@ -5,7 +5,7 @@ use super::rust::param_text;
 use super::surface::{self, Returns};
 use super::{docs_difference, token, At, ChangeKind, Changes, Impact, Item, Member, Subject};
 use crate::emit::TagFeatures;
-use crate::ir::{Api, Operation, Param, ParamLocation, RequestBody, Response, SchemeKind, SecurityScheme, StatusMatch};
+use crate::ir::{Api, Operation, Param, ParamLocation, RequestBody, Response, SchemeKind, SecurityScheme};
 use proc_macro2::{TokenStream, TokenTree};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -54,6 +54,28 @@ fn compare_security_scheme(
     } else if before.kind != after.kind {
         let reason = format!("the credential is now sent as {}", scheme_kind_text(&after.kind));
         changes.push(ChangeKind::SecuritySchemeChanged, Impact::NoApiChange, subject.clone(), reason, at());
+    }
+    match (&before.client_credentials, &after.client_credentials) {
+        (None, Some(flow)) => {
+            let reason = format!("OAuth2 client credentials: new builder method `ClientBuilder::{}`", flow.setter);
+            changes.push(ChangeKind::SecuritySchemeChanged, Impact::Compatible, subject.clone(), reason, at());
+        }
+        (Some(flow), None) => {
+            let reason = format!("no more client-credentials flow: `ClientBuilder::{}` is gone", flow.setter);
+            changes.push(ChangeKind::SecuritySchemeChanged, Impact::Breaking, subject.clone(), reason, at());
+        }
+        (Some(old_flow), Some(new_flow)) if old_flow.setter != new_flow.setter => {
+            let reason = format!(
+                "`ClientBuilder::{}` is now `ClientBuilder::{}`",
+                old_flow.setter, new_flow.setter
+            );
+            changes.push(ChangeKind::SecuritySchemeChanged, Impact::Breaking, subject.clone(), reason, at());
+        }
+        (Some(old_flow), Some(new_flow)) if old_flow.token_url != new_flow.token_url => {
+            let reason = format!("tokens now come from `{}`", new_flow.token_url);
+            changes.push(ChangeKind::SecuritySchemeChanged, Impact::NoApiChange, subject.clone(), reason, at());
+        }
+        _ => {}
     }
     if before.description != after.description {
         let reason = "description changed: only docs change".to_owned();
@@ -105,13 +127,14 @@ pub(super) fn compare_features(changes: &mut Changes<'_>, old: &Api, new: &Api) 
             compare_gates(changes, gates, subject, At::both(old_pointer, &def.pointer));
         }
     }
+    super::events::compare_gates_of_events(changes, old, new, (&old_features, &new_features));
 }
 
 /// The features that compile an item; `None` when it is always compiled.
-type Gate = Option<BTreeSet<String>>;
+pub(super) type Gate = Option<BTreeSet<String>>;
 
 /// The feature names in a `#[cfg(feature = "a")]` or `#[cfg(any(feature = "a", ...))]`.
-fn gate(cfg: TokenStream) -> Gate {
+pub(super) fn gate(cfg: TokenStream) -> Gate {
     fn collect(tokens: TokenStream, out: &mut BTreeSet<String>) {
         for tree in tokens {
             match tree {
@@ -139,7 +162,7 @@ fn features_text(features: &BTreeSet<String>) -> String {
     }
 }
 
-fn compare_gates(changes: &mut Changes<'_>, (old, new): (Gate, Gate), subject: Subject, at: At<'_>) {
+pub(super) fn compare_gates(changes: &mut Changes<'_>, (old, new): (Gate, Gate), subject: Subject, at: At<'_>) {
     let (impact, reason) = match (&old, &new) {
         (None, None) => return,
         (Some(before), Some(after)) if before == after => return,
@@ -573,7 +596,7 @@ impl OperationPair<'_> {
 
     fn compare_responses(&self, changes: &mut Changes<'_>) {
         let documented = |responses: &[Response]| -> Vec<(String, String)> {
-            responses.iter().map(|r| (status_text(r.status), r.description.clone())).collect()
+            responses.iter().map(|r| (r.status.text(), r.description.clone())).collect()
         };
         let (before, after) = (documented(&self.before.responses), documented(&self.after.responses));
         if before == after {
@@ -715,14 +738,6 @@ fn required_text(required: bool) -> &'static str {
         "required"
     } else {
         "optional"
-    }
-}
-
-fn status_text(status: StatusMatch) -> String {
-    match status {
-        StatusMatch::Code(code) => code.to_string(),
-        StatusMatch::Range(digit) => format!("{digit}XX"),
-        StatusMatch::Default => "default".to_owned(),
     }
 }
 

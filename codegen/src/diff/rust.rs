@@ -20,13 +20,22 @@ fn primitive_text(primitive: Primitive) -> &'static str {
     match primitive {
         Primitive::String => "String",
         Primitive::Bool => "bool",
+        Primitive::I8 => "i8",
+        Primitive::I16 => "i16",
         Primitive::I32 => "i32",
         Primitive::I64 => "i64",
+        Primitive::U8 => "u8",
+        Primitive::U16 => "u16",
+        Primitive::U32 => "u32",
+        Primitive::U64 => "u64",
         Primitive::F32 => "f32",
         Primitive::F64 => "f64",
         Primitive::DateTime => "chrono::DateTime<chrono::Utc>",
         Primitive::Date => "chrono::NaiveDate",
         Primitive::Uuid => "uuid::Uuid",
+        Primitive::Ipv4 => "std::net::Ipv4Addr",
+        Primitive::Ipv6 => "std::net::Ipv6Addr",
+        Primitive::Ip => "std::net::IpAddr",
     }
 }
 

@@ -2,8 +2,9 @@
 
 use super::{compare, Change, ChangeKind, Context, Impact, Item, Location, Subject};
 use crate::diagnostics::Diagnostic;
+use crate::frontend::lower_document;
 use crate::ir::Api;
-use crate::pipeline::{lower_document, ApiSource};
+use crate::options::ApiSource;
 
 /// Lowers one loaded spec with its options; warnings are for the generator's report, not here.
 fn lower(source: &ApiSource) -> Result<Api, Vec<Diagnostic>> {

@@ -171,7 +171,7 @@ mod tests {
              responses: {responses}\n"
         );
         let document = crate::load::parse_text(&text).expect("valid YAML");
-        let (api, _) = crate::pipeline::lower_document("t.yaml", document, &Default::default()).expect("lowers");
+        let (api, _) = crate::frontend::lower_document("t.yaml", document, &Default::default()).expect("lowers");
         api.operations.into_iter().next().expect("one operation")
     }
 

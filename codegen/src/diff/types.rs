@@ -83,7 +83,9 @@ struct Directions {
 impl Directions {
     fn of(api: &Api) -> Self {
         let sent: Vec<String> = api.operations.iter().flat_map(request_roots).collect();
-        let received: Vec<String> = api.operations.iter().flat_map(response_roots).collect();
+        // Event payloads are received too: the `webhooks` module decodes them.
+        let events = api.events.iter().flat_map(crate::ir::Event::named_types);
+        let received: Vec<String> = api.operations.iter().flat_map(response_roots).chain(events).collect();
         let reached = reachable_types(&api.types, sent.iter().chain(&received).cloned().collect());
         let unreached: Vec<String> =
             api.types.iter().filter(|t| !reached.contains(&t.name)).map(|t| t.name.clone()).collect();
@@ -363,7 +365,7 @@ impl TypePair<'_> {
         }
         if before.default != after.default {
             parts.push("default value");
-            effects.push("the value an absent property decodes to");
+            effects.push("what the field's `_or_default()` accessor gives");
         }
         if !parts.is_empty() {
             let reason = format!("{} changed: only {} change", parts.join(", "), effects.join(" and "));

@@ -71,8 +71,8 @@ pub fn attrs_with_constraints(docs: &Docs, constraints: &Constraints) -> TokenSt
     lines_to_attrs(&lines(docs, Some(constraints)))
 }
 
-/// The text of a `default:` note: the value, inline when it is short.
-pub fn default_text(value: &serde_json::Value, applied: bool) -> String {
+/// The text of a `default:` note: the value, inline when it is short, and the accessor giving it.
+pub fn default_text(value: &serde_json::Value, accessor: Option<&str>) -> String {
     let shown = match value {
         serde_json::Value::String(s) if !s.contains(['`', '\n', '\r']) => format!("`{s:?}`"),
         other => {
@@ -84,10 +84,9 @@ pub fn default_text(value: &serde_json::Value, applied: bool) -> String {
             }
         }
     };
-    if applied {
-        format!("Default: {shown}; an absent value decodes as this.")
-    } else {
-        format!("Default: {shown} (not applied when decoding: an absent value stays absent).")
+    match accessor {
+        Some(accessor) => format!("Default: {shown}; an absent value stays absent, `{accessor}()` gives the default."),
+        None => format!("Default: {shown} (an absent value stays absent)."),
     }
 }
 

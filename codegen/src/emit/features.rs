@@ -3,7 +3,9 @@
 //!
 //! An operation is compiled when any of its tags' features is on; untagged operations always are.
 //! A type is gated by the features of the tags whose operations reach it; types reached from an
-//! untagged operation, from no operation at all, or from every tag are always compiled.
+//! untagged operation, from no operation at all, or from every tag are always compiled. Events
+//! (the `webhooks` module) count as operations: a callback has its operation's tags, a webhook
+//! its own (a webhook whose tags no operation has is always compiled).
 
 use crate::ir::{Api, TypeIndex};
 use proc_macro2::TokenStream;
@@ -16,6 +18,8 @@ pub struct TagFeatures {
     /// Feature names, in the spec's tag order.
     pub features: Vec<String>,
     operations: HashMap<String, Vec<String>>,
+    /// By `Event` variant.
+    events: HashMap<String, Vec<String>>,
     types: HashMap<String, Vec<String>>,
 }
 
@@ -52,6 +56,19 @@ impl TagFeatures {
             }
             operations.insert(op.name.clone(), features.iter().map(|f| (*f).to_owned()).collect());
         }
+        let mut events = HashMap::new();
+        for event in &api.events {
+            let features: BTreeSet<&str> =
+                event.tags.iter().filter_map(|t| feature_of.get(t.as_str())).map(String::as_str).collect();
+            if features.is_empty() {
+                always_roots.extend(event.named_types());
+                continue;
+            }
+            for feature in &features {
+                roots_of.entry(feature).or_default().extend(event.named_types());
+            }
+            events.insert(event.variant.clone(), features.iter().map(|f| (*f).to_owned()).collect());
+        }
         let index = TypeIndex::new(&api.types);
         let mut reached_by: HashMap<String, BTreeSet<&str>> = HashMap::new();
         for (feature, roots) in roots_of {
@@ -67,7 +84,7 @@ impl TagFeatures {
             .map(|(name, features)| (name, features.into_iter().map(str::to_owned).collect()))
             .collect();
         let features = tags.iter().map(|t| feature_of[t].clone()).collect();
-        Self { features, operations, types }
+        Self { features, operations, events, types }
     }
 
     /// The features that compile operation `name` (any one suffices); empty when always compiled.
@@ -78,6 +95,12 @@ impl TagFeatures {
     /// `#[cfg(...)]` for the client method of operation `name`, or nothing.
     pub fn operation_cfg(&self, name: &str) -> TokenStream {
         Self::cfg_of(self.operations.get(name).map_or(&[], Vec::as_slice))
+    }
+
+    /// `#[cfg(...)]` for the variant, match arms and function of the event whose `Event` variant
+    /// is `variant`, or nothing.
+    pub fn event_cfg(&self, variant: &str) -> TokenStream {
+        Self::cfg_of(self.events.get(variant).map_or(&[], Vec::as_slice))
     }
 
     /// `#[cfg(...)]` for the items of type `name`, or nothing.

@@ -5,21 +5,39 @@ use crate::ir::{Api, BodyKind, Operation, ParamLocation, Primitive, TypeKind, Ty
 /// Markdown paragraphs: building a client, calling an operation, errors, retries, tests.
 /// The example is the crate's `examples/usage.rs` ([`example_source`]), so it is compiled.
 pub fn paragraphs(api: &Api, path: &str) -> Vec<String> {
-    vec![
+    let mut paragraphs = vec![
         "# Usage".to_owned(),
         format!("```rust,ignore\n{}```", example_source(api, path)),
         "This is `examples/usage.rs`; `cargo run --example usage` runs it against the real server.".to_owned(),
         "Every operation is one async method on `Client`. Failures are one `Error`: `Api` for a \
          non-success status (status, headers, raw body, request id, and a typed body where the spec \
-         documents one), `Decode` when a success body does not match its schema (never a panic), \
-         `Transport`, `MissingCredentials`, `InvalidRequest`."
+         documents one), `Decode` when a success body does not match its schema (never a panic; it \
+         names the JSON path, status, content type and the start of the body), `ResponseTooLarge` \
+         for a body over `max_response_size` (64 MiB by default; `_download` methods stream), \
+         `Transport`, `MissingCredentials`, `InvalidRequest`. `Display` and `Debug` of an error \
+         quote at most 512 bytes of the body; `error.body()` has all of it."
             .to_owned(),
-        "429, 503 and connection failures are retried (3 attempts, exponential backoff with jitter, \
-         `Retry-After` honoured, 120 s deadline); POST and PATCH only with an `Idempotency-Key`. \
+        "408, 409, 429, 500, 502, 503 and 504, resets and timeouts are retried for idempotent methods, \
+         POST and PATCH only with an `Idempotency-Key` or `x-should-retry: true`; refused connections \
+         for any method (3 attempts, exponential backoff with jitter, `retry-after-ms` and \
+         `Retry-After` honoured, 120 s deadline; the table is on `RetryPolicy`). \
          Secrets never appear in `Debug` output. Turn on the `mock` feature for `mock::Server`, a \
          typed fake of this API for your tests."
             .to_owned(),
-    ]
+    ];
+    let flows = api.security_schemes.iter().filter_map(|s| s.client_credentials.as_ref());
+    let setters: Vec<String> = flows.map(|flow| format!("`{}`", flow.setter)).collect();
+    if !setters.is_empty() {
+        paragraphs.push(format!(
+            "OAuth2 client credentials ({}): the client fetches its own token from the flow's token URL, \
+             caches it until shortly before it expires (one token request at a time), and renews it once \
+             when the API answers 401; a failed token request is `Error::Token`, which never shows the \
+             secret. No scope is requested unless set with `runtime::ClientCredentials::scopes` (the \
+             `_with` setter).",
+            setters.join(", ")
+        ));
+    }
+    paragraphs
 }
 
 /// The operation the example calls, if any has arguments with obvious placeholders.
@@ -29,8 +47,12 @@ pub fn example_operation(api: &Api) -> Option<(&Operation, String)> {
 
 /// A complete program: build a client, call one operation, handle errors, set per-call options.
 pub fn example_source(api: &Api, path: &str) -> String {
-    let setter = api.security_schemes.first().map(|s| match s.kind {
-        crate::ir::SchemeKind::Basic => {
+    let setter = api.security_schemes.first().map(|s| match (&s.kind, &s.client_credentials) {
+        (_, Some(flow)) => format!(
+            "        .{}(\"client-id\", \"client-secret\") // OAuth2: the client fetches its own tokens\n",
+            flow.setter
+        ),
+        (crate::ir::SchemeKind::Basic, _) => {
             format!("        .{}(\"user\", \"password\") // credentials: one setter per security scheme\n", s.setter)
         }
         _ => format!("        .{}(\"secret\") // credentials: one setter per security scheme\n", s.setter),
@@ -66,7 +88,7 @@ fn call_of(op: &Operation, api: &Api) -> Option<String> {
     for param in op.params.iter().filter(|p| p.location == ParamLocation::Path) {
         args.push(match &param.ty {
             TypeRef::Primitive(Primitive::String) => format!("\"{}\"", param.name.trim_start_matches("r#")),
-            TypeRef::Primitive(Primitive::I32 | Primitive::I64) => "1".to_owned(),
+            TypeRef::Primitive(p) if p.integer_range().is_some() => "1".to_owned(),
             _ => return None,
         });
     }

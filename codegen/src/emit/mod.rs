@@ -6,39 +6,18 @@ mod features;
 mod guide;
 mod rust_type;
 mod types;
+mod webhooks;
 
 use crate::ir::Api;
+use crate::options::CrateSpec;
+use crate::part::Part;
 use proc_macro2::TokenStream;
 use quote::quote;
 use rust_type::ident;
 
+pub use crate::options::Layout;
 pub use features::TagFeatures;
 pub use rust_type::uses_chrono;
-
-/// A piece of a generated file: builds its tokens when called, on whichever thread formats it
-/// (tokens cannot cross threads). A file is its parts' tokens in order.
-pub struct Part<'a> {
-    /// Rough cost, in types' worth: the heaviest parts are started first so that no thread is
-    /// left with one big part at the end.
-    pub weight: usize,
-    /// Builds the tokens.
-    pub build: Box<dyn Fn() -> TokenStream + Send + Sync + 'a>,
-}
-
-impl<'a> Part<'a> {
-    fn new(weight: usize, build: impl Fn() -> TokenStream + Send + Sync + 'a) -> Self {
-        Self { weight, build: Box::new(build) }
-    }
-}
-
-/// How the generated crate is laid out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Layout {
-    /// One module per API, each behind a cargo feature.
-    Modules,
-    /// One API at the crate root.
-    Standalone,
-}
 
 /// One API ready to emit: its model, module name and where it came from.
 #[derive(Debug, Clone)]
@@ -83,6 +62,12 @@ pub fn client_parts<'a>(api: &'a Api, features: &'a TagFeatures) -> Vec<Part<'a>
     client::parts(api, features)
 }
 
+/// The `webhooks` module of an API (its events gated by tag features); empty tokens when it has
+/// no webhooks or callbacks, and then no file is written.
+pub fn webhooks_module(api: &Api, features: &TagFeatures) -> TokenStream {
+    webhooks::module(api, features)
+}
+
 /// Lints that vendor prose can trip and that say nothing about the generated code.
 fn prose_lint_allows() -> TokenStream {
     quote! {
@@ -98,15 +83,18 @@ fn prose_lint_allows() -> TokenStream {
     }
 }
 
-/// Lints about the generated enums' layout. A `oneOf`, a set of success or error bodies or of
+/// Lints about the generated types' layout. A `oneOf`, a set of success or error bodies or of
 /// request media types holds its variants inline, so one with a large struct next to a string
 /// trips `large_enum_variant`. Boxing variants by their size would make the Rust type of a variant
 /// depend on how many fields its struct has (adding a property could box it: a breaking change),
 /// and boxing every struct variant would cost every user an allocation and a `Box::new`; the enum
-/// being larger than it could be is the lesser cost.
+/// being larger than it could be is the lesser cost. Likewise an inline schema nested a few levels
+/// (an array of maps of maps) is spelled out as the std types it is, which trips
+/// `type_complexity` in a field or a method's `impl Future<Output = Result<..>>`; naming each
+/// level would invent names that come and go as the spec's nesting changes.
 fn layout_lint_allows() -> TokenStream {
     quote! {
-        #![allow(clippy::large_enum_variant)]
+        #![allow(clippy::large_enum_variant, clippy::type_complexity)]
     }
 }
 
@@ -120,14 +108,16 @@ fn api_docs(item: &EmitApi<'_>) -> TokenStream {
 /// The `mod.rs` of one API module (Modules layout).
 pub fn api_mod_rs(item: &EmitApi<'_>) -> TokenStream {
     let docs = api_docs(item);
+    let webhooks = (!item.api.events.is_empty()).then(|| quote!(pub mod webhooks;));
     quote! {
         #docs
 
         pub mod types;
         mod client;
+        #webhooks
 
         pub use client::*;
-        pub use crate::runtime::{ApiError, Error, RequestOptions, RetryPolicy};
+        pub use crate::runtime::{ApiError, CallInfo, Error, Hook, RequestOptions, ResponseExt, RetryPolicy, WithResponse};
     }
 }
 
@@ -172,6 +162,12 @@ pub fn lib_rs(layout: Layout, apis: &[EmitApi<'_>], package: &str, description: 
         }
         Layout::Standalone => {
             let docs = apis.first().map(api_docs).unwrap_or_default();
+            let webhooks = apis.first().filter(|a| !a.api.events.is_empty()).map(|_| {
+                quote! {
+                    #[rustfmt::skip]
+                    pub mod webhooks;
+                }
+            });
             let guide = apis
                 .first()
                 .map(|a| docs::inner_paragraphs(&guide::paragraphs(a.api, &crate_name)))
@@ -188,9 +184,10 @@ pub fn lib_rs(layout: Layout, apis: &[EmitApi<'_>], package: &str, description: 
                 pub mod types;
                 #[rustfmt::skip]
                 mod client;
+                #webhooks
 
                 pub use client::*;
-                pub use runtime::{ApiError, Error, RequestOptions, RetryPolicy};
+                pub use runtime::{ApiError, CallInfo, Error, Hook, RequestOptions, ResponseExt, RetryPolicy, WithResponse};
             }
         }
     }
@@ -215,7 +212,7 @@ const MOCK_FEATURE: &str =
     "# Test helpers: `mock::Server` with a typed fake per operation (on wiremock).\nmock = [\"dep:wiremock\"]\n";
 
 /// The crate's `Cargo.toml`.
-pub fn cargo_toml(header: &str, spec: &crate::pipeline::CrateSpec, apis: &[EmitApi<'_>]) -> String {
+pub fn cargo_toml(header: &str, spec: &CrateSpec, apis: &[EmitApi<'_>]) -> String {
     // Quoted as TOML, like every string here: the name and version come from the command line or
     // a config (the name is also checked before generation, E0080).
     let (package, version, layout) = (toml_string(&spec.package), toml_string(&spec.version), spec.layout);
@@ -223,7 +220,6 @@ pub fn cargo_toml(header: &str, spec: &crate::pipeline::CrateSpec, apis: &[EmitA
     let description = toml_string(docs::line(&spec.description).trim_start());
     let needs_chrono: Vec<bool> = apis.iter().map(|a| api_uses(a.api, uses_chrono)).collect();
     let needs_uuid: Vec<bool> = apis.iter().map(|a| api_uses(a.api, rust_type::uses_uuid)).collect();
-    let chrono_optional = layout == Layout::Modules;
     let mut out = format!(
         "{header}\n[package]\nname = {package}\nversion = {version}\nedition = \"2021\"\n\
          description = {description}\npublish = false\n\n\
@@ -254,30 +250,28 @@ pub fn cargo_toml(header: &str, spec: &crate::pipeline::CrateSpec, apis: &[EmitA
         }
         out.push_str(MOCK_FEATURE);
     }
-    out.push_str("\n[dependencies]\nbytes = \"1\"\n");
-    if needs_chrono.iter().any(|c| *c) {
-        let optional = if chrono_optional { ", optional = true" } else { "" };
-        out.push_str(&format!(
-            "chrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"]{optional} }}\n"
-        ));
-    }
-    out.push_str(
-        "futures-util = { version = \"0.3\", default-features = false, features = [\"std\"] }\n\
-         httpdate = \"1\"\npercent-encoding = \"2\"\n\
-         reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\", \"stream\"] }\n\
-         serde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\nserde_path_to_error = \"0.1\"\nthiserror = \"2\"\n\
-         tokio = { version = \"1\", features = [\"time\"] }\n\
-         tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }\n",
-    );
-    if needs_uuid.iter().any(|u| *u) {
-        let optional = if chrono_optional { ", optional = true" } else { "" };
-        out.push_str(&format!("uuid = {{ version = \"1\", features = [\"serde\"]{optional} }}\n"));
-    }
-    out.push_str("wiremock = { version = \"0.6\", optional = true }\n");
+    // Versions and features are the runtime crate's (runtime/Cargo.toml); this decides only which
+    // of its optional dependencies the crate takes: a type's crate behind its API's feature in the
+    // multi-API crate, wiremock behind `mock`.
+    use crate::runtime::Take;
+    let take = |needed: bool| match (needed, layout) {
+        (false, _) => Take::Not,
+        (true, Layout::Modules) => Take::Optional,
+        (true, Layout::Standalone) => Take::Required,
+    };
+    out.push_str("\n[dependencies]\n");
+    out.push_str(&crate::runtime::dependency_lines(|name| match name {
+        "chrono" => take(needs_chrono.iter().any(|c| *c)),
+        "uuid" => take(needs_uuid.iter().any(|u| *u)),
+        "wiremock" => Take::Optional,
+        _ => Take::Not,
+    }));
     if let Some((_, features)) = usage_example(layout, apis, &spec.package).filter(|_| spec.usage_example) {
         let quoted: Vec<String> = features.iter().map(|f| format!("{f:?}")).collect();
+        // The example's `#[tokio::main]`: the runtime crate's own tokio dev-dependency.
+        let tokio = crate::runtime::dev_dependency_line("tokio").unwrap_or_default();
         out.push_str(&format!(
-            "\n[dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n\n\
+            "\n[dev-dependencies]\n{tokio}\n\n\
              # The usage guide's example: `cargo run --example usage`.\n[[example]]\nname = \"usage\"\nrequired-features = [{}]\n",
             quoted.join(", ")
         ));
@@ -306,7 +300,8 @@ fn api_uses(api: &Api, uses: fn(&crate::ir::TypeRef) -> bool) -> bool {
                     || r.headers.iter().any(|h| uses(&h.ty))
             })
     });
-    in_types || in_ops
+    let in_events = api.events.iter().any(|e| matches!(&e.payload, Some((_, crate::ir::BodyKind::Json(t))) if uses(t)));
+    in_types || in_ops || in_events
 }
 
 #[cfg(test)]

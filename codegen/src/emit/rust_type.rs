@@ -53,13 +53,22 @@ fn primitive(p: Primitive) -> TokenStream {
     match p {
         Primitive::String => quote!(String),
         Primitive::Bool => quote!(bool),
+        Primitive::I8 => quote!(i8),
+        Primitive::I16 => quote!(i16),
         Primitive::I32 => quote!(i32),
         Primitive::I64 => quote!(i64),
+        Primitive::U8 => quote!(u8),
+        Primitive::U16 => quote!(u16),
+        Primitive::U32 => quote!(u32),
+        Primitive::U64 => quote!(u64),
         Primitive::F32 => quote!(f32),
         Primitive::F64 => quote!(f64),
         Primitive::DateTime => quote!(chrono::DateTime<chrono::Utc>),
         Primitive::Date => quote!(chrono::NaiveDate),
         Primitive::Uuid => quote!(uuid::Uuid),
+        Primitive::Ipv4 => quote!(std::net::Ipv4Addr),
+        Primitive::Ipv6 => quote!(std::net::Ipv6Addr),
+        Primitive::Ip => quote!(std::net::IpAddr),
     }
 }
 

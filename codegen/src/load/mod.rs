@@ -16,9 +16,10 @@
 
 mod bundle;
 mod limits;
+mod pointer;
 
-pub(crate) use bundle::{index, percent_decode, tokens_of};
 pub use limits::{check_depth, copy_budget, MAX_DEPTH, MAX_FILE_BYTES, MAX_INLINE_CHAIN, MAX_TOTAL_BYTES};
+pub(crate) use pointer::{index, lookup, lookup_mut, percent_decode, tokens_of};
 
 use crate::diagnostics::{child, Diagnostic};
 use serde::de::DeserializeSeed;

@@ -1,15 +1,17 @@
 //! Property `default`s that do not fit their schema's type are dropped, with a warning.
 
-use super::Lowerer;
+use super::{formats, Lowerer};
 use crate::diagnostics::child;
-use openapiv3::{IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
+use crate::ir::Primitive;
+use crate::options::ApiOptions;
+use openapiv3::{NumberFormat, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
 use serde_json::Value;
 
 impl Lowerer<'_> {
     /// The property's `default`, unless its value does not fit the schema's `type` (warning W0034).
     pub(super) fn checked_default(&mut self, schema: &Schema, pointer: &str) -> Option<Value> {
         let value = schema.schema_data.default.as_ref()?;
-        match misfit(schema, value) {
+        match misfit(schema, value, self.options) {
             None => Some(value.clone()),
             Some(expected) => {
                 let mut shown = value.to_string();
@@ -27,9 +29,9 @@ impl Lowerer<'_> {
     }
 }
 
-/// What `value` should have been (`an integer`), when it does not fit `schema`. `null` always
-/// fits: it is never applied.
-fn misfit(schema: &Schema, value: &Value) -> Option<String> {
+/// What `value` should have been (`an integer`), when it does not fit `schema` (as `options` type
+/// it). `null` always fits: it is never applied.
+fn misfit(schema: &Schema, value: &Value, options: &ApiOptions) -> Option<String> {
     if value.is_null() {
         return None;
     }
@@ -37,10 +39,8 @@ fn misfit(schema: &Schema, value: &Value) -> Option<String> {
         SchemaKind::Type(Type::String(_)) => value.is_string(),
         SchemaKind::Type(Type::Boolean(_)) => value.is_boolean(),
         SchemaKind::Type(Type::Object(_)) => value.is_object(),
-        SchemaKind::Type(Type::Integer(i)) => match (integral(value), &i.format) {
-            (Some(n), VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32)) => {
-                (f64::from(i32::MIN)..=f64::from(i32::MAX)).contains(&n)
-            }
+        SchemaKind::Type(Type::Integer(i)) => match (integral(value), sized(&i.format, options)) {
+            (Some(n), Some((primitive, _))) => fits(n, primitive),
             (n, _) => n.is_some(),
         },
         SchemaKind::Type(Type::Number(n)) => match (value.as_f64(), &n.format) {
@@ -48,11 +48,12 @@ fn misfit(schema: &Schema, value: &Value) -> Option<String> {
             (v, _) => v.is_some(),
         },
         SchemaKind::Type(Type::Array(a)) => {
-            let Some(items) = value.as_array() else { return Some(expected(schema)) };
+            let Some(items) = value.as_array() else { return Some(expected(schema, options)) };
             return match &a.items {
-                Some(ReferenceOr::Item(item)) => {
-                    items.iter().find_map(|v| misfit(item, v)).map(|e| format!("a list whose every item is {e}"))
-                }
+                Some(ReferenceOr::Item(item)) => items
+                    .iter()
+                    .find_map(|v| misfit(item, v, options))
+                    .map(|e| format!("a list whose every item is {e}")),
                 _ => None,
             };
         }
@@ -60,14 +61,33 @@ fn misfit(schema: &Schema, value: &Value) -> Option<String> {
             Some("string") => value.is_string(),
             Some("boolean") => value.is_boolean(),
             Some("object") => value.is_object(),
-            Some("integer") => integral(value).is_some(),
+            Some("integer") => {
+                integral(value).is_some_and(|n| fits(n, formats::integer(any.format.as_deref(), options)))
+            }
             Some("number") => value.is_number(),
             Some("array") => value.is_array(),
             _ => true,
         },
         _ => true,
     };
-    (!fits).then(|| expected(schema))
+    (!fits).then(|| expected(schema, options))
+}
+
+/// For an integer format other than `int64`: its type and the format as written.
+fn sized<'s>(
+    format: &'s VariantOrUnknownOrEmpty<openapiv3::IntegerFormat>,
+    options: &ApiOptions,
+) -> Option<(Primitive, &'s str)> {
+    let written = formats::integer_format(format)?;
+    let primitive = formats::integer(Some(written), options);
+    (primitive != Primitive::I64).then_some((primitive, written))
+}
+
+/// Whether the integral `n` is in the range of the integer type `primitive`. `n` is an `f64`,
+/// exact for the bounds of every type but the 64-bit ones, where rounding can only let through a
+/// value within 1,024 of the bound: the emitter checks that exactly and only documents it.
+fn fits(n: f64, primitive: Primitive) -> bool {
+    primitive.integer_range().is_none_or(|(min, max)| (min as f64..=max as f64).contains(&n))
 }
 
 /// A number with no fractional part (JSON Schema's integer: `1.0` is one, and so is a value past
@@ -76,15 +96,18 @@ fn integral(value: &Value) -> Option<f64> {
     value.as_f64().filter(|n| n.fract() == 0.0)
 }
 
-fn expected(schema: &Schema) -> String {
+fn expected(schema: &Schema, options: &ApiOptions) -> String {
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(_)) => "a string".to_owned(),
         SchemaKind::Type(Type::Boolean(_)) => "a boolean".to_owned(),
         SchemaKind::Type(Type::Object(_)) => "an object".to_owned(),
-        SchemaKind::Type(Type::Integer(i)) if i.format == VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => {
-            "a 32-bit integer (`format: int32`)".to_owned()
-        }
-        SchemaKind::Type(Type::Integer(_)) => "an integer".to_owned(),
+        SchemaKind::Type(Type::Integer(i)) => match sized(&i.format, options) {
+            Some((primitive, written)) => {
+                let (min, max) = primitive.integer_range().unwrap_or_default();
+                format!("an integer from {min} to {max} (`format: {written}`)")
+            }
+            None => "an integer".to_owned(),
+        },
         SchemaKind::Type(Type::Number(n)) if n.format == VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => {
             "a 32-bit float (`format: float`)".to_owned()
         }
@@ -103,7 +126,7 @@ mod tests {
 
     fn check(schema: serde_json::Value, value: serde_json::Value) -> Option<String> {
         let schema: Schema = serde_json::from_value(schema).expect("schema");
-        misfit(&schema, &value)
+        misfit(&schema, &value, &Default::default())
     }
 
     #[test]
@@ -118,6 +141,24 @@ mod tests {
             check(json!({"type": "array", "items": {"type": "integer"}}), json!([1, "a"])).as_deref(),
             Some("a list whose every item is an integer")
         );
+    }
+
+    #[test]
+    fn defaults_outside_a_sized_integer_format_are_named_with_its_range() {
+        let uint32 = json!({"type": "integer", "format": "uint32"});
+        assert_eq!(
+            check(uint32.clone(), json!(-1)).as_deref(),
+            Some("an integer from 0 to 4294967295 (`format: uint32`)")
+        );
+        assert_eq!(check(uint32, json!(4_294_967_295u64)), None);
+        assert!(check(json!({"type": "integer", "format": "uint8"}), json!(256)).is_some());
+        assert!(check(json!({"type": "integer", "format": "int8"}), json!(-129)).is_some());
+        assert_eq!(check(json!({"type": "integer", "format": "int8"}), json!(-128)), None);
+        assert_eq!(check(json!({"type": "integer", "format": "uint64"}), json!(u64::MAX)), None);
+        assert!(check(json!({"type": "integer", "format": "uint"}), json!(-5)).is_some());
+        let plain = crate::options::ApiOptions { plain_integers: true, ..Default::default() };
+        let schema: Schema = serde_json::from_value(json!({"type": "integer", "format": "uint32"})).expect("schema");
+        assert_eq!(misfit(&schema, &json!(-1), &plain), None, "plain_integers: an i64");
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! All naming and all `$ref` resolution happen here, once.
 
 mod defaults;
+mod events;
+mod formats;
 mod operations;
 mod reachable;
 mod recursion;
@@ -12,7 +14,7 @@ mod security;
 use crate::diagnostics::Diagnostic;
 use crate::ir::{Api, Operation, Server};
 use crate::naming::{value_name, Namespace, CARGO_FEATURES};
-use crate::pipeline::ApiOptions;
+use crate::options::ApiOptions;
 use openapiv3::OpenAPI;
 use std::collections::{HashMap, HashSet};
 
@@ -27,13 +29,17 @@ pub struct Lowered {
 
 /// Lowers a parsed spec.
 pub fn lower(spec: &OpenAPI, options: &ApiOptions) -> Lowered {
+    let mut read_warnings = Vec::new();
+    let webhooks = events::read_webhooks(spec, &mut read_warnings);
     let mut lowerer = Lowerer::new(spec, options);
+    lowerer.diagnostics = read_warnings;
     lowerer.declare_components();
     let security_schemes = security::schemes(spec, &mut lowerer.diagnostics);
     let operations = operations::lower_all(&mut lowerer, &security_schemes);
+    let events = events::lower_all(&mut lowerer, &webhooks, &operations);
     lowerer.define_components();
     if !options.tags.is_empty() || !options.operations.is_empty() {
-        lowerer.keep_reachable(&operations);
+        lowerer.keep_reachable(&operations, &events);
     }
     lowerer.finish_types();
     let tag_features = tag_features(&operations, &mut lowerer.diagnostics);
@@ -44,6 +50,7 @@ pub fn lower(spec: &OpenAPI, options: &ApiOptions) -> Lowered {
         servers: spec.servers.iter().map(server).collect(),
         types: lowerer.types,
         operations,
+        events,
         security_schemes,
         tag_features,
     };

@@ -1,6 +1,6 @@
 //! Paths and operations into client methods.
 
-use super::schemas::docs_of;
+use super::schemas::{constraints_of, docs_of};
 use super::Lowerer;
 use crate::diagnostics::{child, pointer};
 use crate::ir::{
@@ -346,7 +346,7 @@ fn pagination_hint(lowerer: &mut Lowerer<'_>, site: &OperationSite<'_>) -> Optio
     }
 }
 
-fn resolve<'s, T>(
+pub(super) fn resolve<'s, T>(
     lowerer: &mut Lowerer<'s>,
     item: &'s ReferenceOr<T>,
     lookup: impl Fn(&'s openapiv3::Components, &str) -> Option<&'s ReferenceOr<T>>,
@@ -417,6 +417,7 @@ fn parameters<'s>(lowerer: &mut Lowerer<'s>, site: &OperationSite<'s>, type_pref
                 explode: false,
                 style: ParamStyle::Form,
                 ty: TypeRef::Primitive(Primitive::String),
+                constraints: Default::default(),
                 docs: Docs::default(),
             });
             continue;
@@ -447,14 +448,15 @@ fn param_of(
 ) -> Param {
     let data = param.parameter_data_ref();
     let hint = format!("{type_prefix}{}", type_name(&data.name));
-    let (ty, schema_docs) = match &data.format {
+    let (ty, schema_docs, constraints) = match &data.format {
         ParameterSchemaOrContent::Schema(schema) => {
             let docs = schema.as_item().map(docs_of).unwrap_or_default();
-            (lowerer.type_of(schema, &hint, &child(here, "schema")), docs)
+            let constraints = schema.as_item().map(constraints_of).unwrap_or_default();
+            (lowerer.type_of(schema, &hint, &child(here, "schema")), docs, constraints)
         }
         ParameterSchemaOrContent::Content(_) => {
             lowerer.warn("W0054", here, "a parameter with `content` is sent as a JSON string");
-            (TypeRef::Any, Docs::default())
+            (TypeRef::Any, Docs::default(), Default::default())
         }
     };
     let (location, style) = match param {
@@ -482,6 +484,7 @@ fn param_of(
         explode: data.explode.unwrap_or(default_explode),
         style,
         ty,
+        constraints,
         docs: Docs {
             description: data.description.clone().or(schema_docs.description),
             example: data.example.clone().or(schema_docs.example),
@@ -510,7 +513,7 @@ fn params_struct(
             required: p.required,
             boxed: false,
             docs: p.docs.clone(),
-            constraints: Default::default(),
+            constraints: p.constraints.clone(),
             default: None,
         })
         .collect();
@@ -529,17 +532,17 @@ fn params_struct(
     Some(name)
 }
 
-fn is_json(media_type: &str) -> bool {
+pub(super) fn is_json(media_type: &str) -> bool {
     let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
 }
 
 /// The preferred media type of a content map: JSON first, then the first listed.
-fn pick_media(content: &IndexMap<String, openapiv3::MediaType>) -> Option<(&String, &openapiv3::MediaType)> {
+pub(super) fn pick_media(content: &IndexMap<String, openapiv3::MediaType>) -> Option<(&String, &openapiv3::MediaType)> {
     content.iter().find(|(m, _)| is_json(m)).or_else(|| content.iter().next())
 }
 
-fn is_media(media_type: &str, essence: &str) -> bool {
+pub(super) fn is_media(media_type: &str, essence: &str) -> bool {
     media_type.split(';').next().unwrap_or_default().trim().eq_ignore_ascii_case(essence)
 }
 
@@ -691,7 +694,7 @@ fn response_headers<'s>(
     out
 }
 
-fn status_match(status: &StatusCode) -> StatusMatch {
+pub(super) fn status_match(status: &StatusCode) -> StatusMatch {
     match status {
         StatusCode::Code(code) => StatusMatch::Code(*code),
         StatusCode::Range(digit) => StatusMatch::Range(*digit),

@@ -1,15 +1,12 @@
 //! Schemas into named types and type references.
 
-use super::Lowerer;
+use super::{formats, Lowerer};
 use crate::diagnostics::{child, escape_token};
 use crate::ir::{
     Constraints, Docs, EnumVariant, Field, IntegerVariant, Primitive, TaggedVariant, TypeDef, TypeKind, TypeRef,
 };
 use crate::naming::{type_name, value_name, Namespace};
-use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
-    VariantOrUnknownOrEmpty,
-};
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
@@ -103,24 +100,15 @@ impl Lowerer<'_> {
     fn simple_type(&mut self, schema: &Schema, hint: &str, pointer: &str) -> Option<TypeRef> {
         Some(match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) if s.enumeration.iter().all(Option::is_none) => {
-                TypeRef::Primitive(match string_primitive(&s.format) {
-                    Primitive::DateTime | Primitive::Date | Primitive::Uuid if self.options.formats_as_strings => {
-                        Primitive::String
-                    }
-                    primitive => primitive,
-                })
+                TypeRef::Primitive(formats::string(formats::string_format(&s.format), self.options))
             }
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Primitive(Primitive::Bool),
             SchemaKind::Type(Type::Integer(i)) if i.enumeration.iter().all(Option::is_none) => {
-                TypeRef::Primitive(match i.format {
-                    VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Primitive::I32,
-                    _ => Primitive::I64,
-                })
+                TypeRef::Primitive(formats::integer(formats::integer_format(&i.format), self.options))
             }
-            SchemaKind::Type(Type::Number(n)) => TypeRef::Primitive(match n.format {
-                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Primitive::F32,
-                _ => Primitive::F64,
-            }),
+            SchemaKind::Type(Type::Number(n)) => {
+                TypeRef::Primitive(formats::number(formats::number_format(&n.format)))
+            }
             SchemaKind::Type(Type::Array(a)) => self.array(a.items.as_ref(), hint, pointer),
             SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => {
                 self.map(o.additional_properties.as_ref(), hint, pointer)
@@ -142,8 +130,12 @@ impl Lowerer<'_> {
                     }
                     Some("object") => TypeRef::Object,
                     Some("string") if any.enumeration.is_empty() => TypeRef::Primitive(Primitive::String),
-                    Some("integer") if any.enumeration.is_empty() => TypeRef::Primitive(Primitive::I64),
-                    Some("number") => TypeRef::Primitive(Primitive::F64),
+                    // An integer the typed model could not read (a bound past `i64`:
+                    // `maximum: 18446744073709551615`) keeps its format.
+                    Some("integer") if any.enumeration.is_empty() => {
+                        TypeRef::Primitive(formats::integer(any.format.as_deref(), self.options))
+                    }
+                    Some("number") => TypeRef::Primitive(formats::number(any.format.as_deref())),
                     Some("boolean") => TypeRef::Primitive(Primitive::Bool),
                     None if any.enumeration.is_empty() => TypeRef::Any,
                     _ => {
@@ -528,15 +520,6 @@ fn is_plain_wrapper(schema: &Schema) -> bool {
     schema.schema_data.discriminator.is_none()
 }
 
-fn string_primitive(format: &VariantOrUnknownOrEmpty<StringFormat>) -> Primitive {
-    match format {
-        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Primitive::DateTime,
-        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Primitive::Date,
-        VariantOrUnknownOrEmpty::Unknown(format) if format == "uuid" => Primitive::Uuid,
-        _ => Primitive::String,
-    }
-}
-
 fn string_enum(values: impl Iterator<Item = impl AsRef<str>>) -> TypeKind {
     let mut names = Namespace::with_reserved(&["Unknown"]);
     let mut seen = std::collections::HashSet::new();
@@ -588,13 +571,7 @@ pub(super) fn docs_of(schema: &Schema) -> Docs {
 fn notes_of(schema: &Schema) -> Vec<String> {
     let mut notes = Vec::new();
     if let SchemaKind::Type(Type::String(s)) = &schema.schema_kind {
-        let format = match &s.format {
-            VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => Some("byte"),
-            VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Some("binary"),
-            VariantOrUnknownOrEmpty::Unknown(format) => Some(format.as_str()),
-            _ => None,
-        };
-        let note = match format {
+        let note = match formats::string_format(&s.format) {
             Some("byte") => Some(
                 "Base64-encoded bytes (`format: byte`), kept as the encoded text: decode it with a base64 \
                  crate; which alphabet and padding the server uses is not in the spec.",
@@ -645,7 +622,7 @@ fn fallback_message(any: &openapiv3::AnySchema) -> String {
     }
 }
 
-fn constraints_of(schema: &Schema) -> Constraints {
+pub(super) fn constraints_of(schema: &Schema) -> Constraints {
     let mut c = Constraints::default();
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(s)) => {

@@ -6,8 +6,9 @@
 //!   operation's `tags`, a server variable's `default`): read as its text (W0019);
 //! - a `type` list (`type: [string, "null"]`) or `type: "null"` in a Swagger 2.0 or OpenAPI 3.0
 //!   document: read the way the 3.1 rewrite reads it, `null` as `nullable` (W0013);
-//! - a callback the model cannot read (a `$ref` in an operation's `callbacks`, or any other shape it
-//!   rejects): callbacks are not generated, so it is left out (W0055).
+//! - a callback the model cannot read: an operation's `$ref` to a component callback is replaced
+//!   by a copy of it (the model reads a `$ref` only in `components.callbacks`); any other `$ref`
+//!   there, or a shape it rejects, is left out (W0055), so the rest of the spec still generates.
 //!
 //! It runs first, on the document as written, so its pointers name what the author wrote (in a
 //! Swagger 2.0 document, before conversion).
@@ -21,7 +22,7 @@ use std::fmt::Write;
 /// What a key of a keyword object holds, for the repairs.
 enum Key {
     /// Instance data (`example`, `default`...), a name-to-reference table (`mapping`), an
-    /// extension, or a part that is dropped later (`webhooks`, `pathItems`): left alone.
+    /// extension, or a part that is dropped later (`pathItems`): left alone.
     Skip,
     /// A keyword the model reads only as a string, wherever it appears outside instance data
     /// (every place these keys appear in OpenAPI 2.0/3.x is a string there).
@@ -35,7 +36,7 @@ enum Key {
 
 fn key_kind(key: &str) -> Key {
     match key {
-        "example" | "x-example" | "default" | "const" | "value" | "mapping" | "webhooks" | "pathItems" => Key::Skip,
+        "example" | "x-example" | "default" | "const" | "value" | "mapping" | "pathItems" => Key::Skip,
         "openapi" | "title" | "summary" | "description" | "version" | "termsOfService" | "name" | "email" | "url"
         | "operationId" | "operationRef" | "pattern" | "format" | "propertyName" | "scheme" | "bearerFormat"
         | "openIdConnectUrl" | "authorizationUrl" | "tokenUrl" | "refreshUrl" | "contentType" | "externalValue" => {
@@ -54,6 +55,7 @@ fn key_kind(key: &str) -> Key {
         | "securitySchemes"
         | "securityDefinitions"
         | "paths"
+        | "webhooks"
         | "content"
         | "encoding"
         | "links"
@@ -82,7 +84,14 @@ pub fn repair(document: &mut Value) -> Vec<Diagnostic> {
             _ => Dialect::OpenApi30,
         }
     };
-    let mut repair = Repair { dialect, warnings: Vec::new(), pointer: String::from("#") };
+    // What an operation's `$ref` to a component callback is replaced with.
+    let component_callbacks = root
+        .get("components")
+        .and_then(|c| c.get("callbacks"))
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let mut repair = Repair { dialect, warnings: Vec::new(), pointer: String::from("#"), component_callbacks };
     repair.object(root);
     repair.warnings
 }
@@ -93,6 +102,8 @@ struct Repair {
     dialect: Dialect,
     warnings: Vec<Diagnostic>,
     pointer: String,
+    /// `components.callbacks` as written.
+    component_callbacks: Map<String, Value>,
 }
 
 impl Repair {
@@ -284,15 +295,28 @@ impl Repair {
         }
     }
 
-    /// Callbacks are not generated; one the model cannot read is left out rather than failing the
-    /// spec. `openapiv3` reads an operation's callback only inline (a `$ref` there is valid
-    /// OpenAPI 3.0 that it rejects), a component callback inline or as a `$ref`.
+    /// Callbacks become events (the `webhooks` module); one the model cannot read is left out
+    /// rather than failing the spec. `openapiv3` reads an operation's callback only inline (a `$ref`
+    /// there is valid OpenAPI 3.0 that it rejects), a component callback inline or as a `$ref`: an
+    /// operation's `$ref` to a component callback is replaced by a copy of the component.
     fn callbacks(&mut self, value: &mut Value, components: bool) {
         let Some(callbacks) = value.as_object_mut() else { return };
         let mut dropped = Vec::new();
+        for (name, callback) in callbacks.iter_mut() {
+            let is_ref = callback.get("$ref").is_some_and(Value::is_string);
+            if is_ref && !components {
+                if let Some(target) = self.component_callback(callback) {
+                    *callback = target;
+                }
+            }
+            let at = self.enter(name);
+            self.value(callback);
+            self.leave(at);
+        }
+        let dialect = self.dialect;
         callbacks.retain(|name, callback| {
             let readable = (components && callback.get("$ref").is_some_and(Value::is_string))
-                || openapiv3::Callback::deserialize(&*callback).is_ok();
+                || readable_callback(callback, dialect);
             if !readable {
                 dropped.push(name.clone());
             }
@@ -303,12 +327,38 @@ impl Repair {
             self.warnings.push(Diagnostic::warning(
                 "W0055",
                 self.pointer.clone(),
-                "a callback that cannot be read (a `$ref` outside `components.callbacks`, or not a map of path \
-                 items): callbacks are not generated, so it is skipped",
+                "a callback that cannot be read (a `$ref` that is not to a callback of `components.callbacks`, \
+                 or not a map of path items): it is skipped",
             ));
             self.leave(at);
         }
     }
+
+    /// The component callback a `{$ref: '#/components/callbacks/Name'}` names, following a few
+    /// references between component callbacks; `None` when it names none.
+    fn component_callback(&self, callback: &Value) -> Option<Value> {
+        let mut current = callback;
+        for _ in 0..8 {
+            let Some(reference) = current.get("$ref").and_then(Value::as_str) else {
+                return Some(current.clone());
+            };
+            let name = reference.strip_prefix("#/components/callbacks/")?;
+            current = self.component_callbacks.get(&name.replace("~1", "/").replace("~0", "~"))?;
+        }
+        None
+    }
+}
+
+/// Whether the model reads `callback`: in a 3.1 document, once its schemas and operations are
+/// rewritten into the 3.0 shape (on a copy: the rewrite itself comes later).
+fn readable_callback(callback: &Value, dialect: Dialect) -> bool {
+    if dialect != Dialect::OpenApi31 {
+        return openapiv3::Callback::deserialize(callback).is_ok();
+    }
+    let mut copy = callback.clone();
+    super::find_schemas(&mut copy, "#", &mut Vec::new());
+    super::default_responses(&mut copy, 0);
+    openapiv3::Callback::deserialize(&copy).is_ok()
 }
 
 #[cfg(test)]
@@ -412,21 +462,39 @@ mod tests {
     }
 
     #[test]
-    fn unreadable_callbacks_are_skipped() {
+    fn callback_refs_are_copied_and_unreadable_callbacks_are_skipped() {
         let path_item = json!({"post": {"responses": {"200": {"description": "ok"}}}});
         let mut doc = json!({"openapi": "3.0.3", "paths": {"/a": {"get": {"callbacks": {
                 "byRef": {"$ref": "#/components/callbacks/C"},
+                "twoHops": {"$ref": "#/components/callbacks/R"},
+                "missing": {"$ref": "#/components/callbacks/Missing"},
                 "broken": {"{$request.body#/url}": "not a path item"},
                 "inline": {"{$request.body#/url}": path_item.clone()}}}}},
             "components": {"callbacks": {"C": {"{$request.body#/url}": path_item.clone()},
                 "R": {"$ref": "#/components/callbacks/C"}}}});
         let warnings = repair(&mut doc);
         let callbacks = doc["paths"]["/a"]["get"]["callbacks"].as_object().unwrap();
-        assert_eq!(callbacks.keys().collect::<Vec<_>>(), ["inline"]);
+        assert_eq!(callbacks.keys().collect::<Vec<_>>(), ["byRef", "twoHops", "inline"]);
+        assert_eq!(callbacks["byRef"], doc["components"]["callbacks"]["C"]);
+        assert_eq!(callbacks["twoHops"], doc["components"]["callbacks"]["C"]);
         assert_eq!(doc["components"]["callbacks"].as_object().unwrap().len(), 2);
         assert_eq!(
             codes(&warnings),
-            [("W0055", "#/paths/~1a/get/callbacks/byRef"), ("W0055", "#/paths/~1a/get/callbacks/broken")]
+            [("W0055", "#/paths/~1a/get/callbacks/missing"), ("W0055", "#/paths/~1a/get/callbacks/broken")]
+        );
+    }
+
+    #[test]
+    fn webhooks_and_callbacks_are_repaired_like_paths() {
+        let mut doc = json!({"openapi": "3.1.0", "webhooks": {"hook": {"post": {"description": 1,
+            "callbacks": {"cb": {"{$request.body#/url}": {"post": {"summary": true, "responses": {}}}}}}}}});
+        let warnings = repair(&mut doc);
+        assert_eq!(
+            codes(&warnings),
+            [
+                ("W0019", "#/webhooks/hook/post/description"),
+                ("W0019", "#/webhooks/hook/post/callbacks/cb/{$request.body#~1url}/post/summary")
+            ]
         );
     }
 }

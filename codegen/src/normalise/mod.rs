@@ -14,6 +14,11 @@ use std::collections::HashMap;
 
 const HTTP_METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
+/// Where the 3.1 `webhooks` wait for lowering. The OpenAPI 3.0 model has no `webhooks` and keeps
+/// only `x-` keys at the root, so they move under this extension, which no spec uses (one that
+/// does is overwritten); `lower` reads it back, and its pointers say `#/webhooks`.
+pub const WEBHOOKS: &str = "x-codegen-webhooks";
+
 /// Rewrites `document` in place; returns warnings for what could not be kept.
 pub fn normalise(document: &mut Value) -> Result<Vec<Diagnostic>, Diagnostic> {
     normalise_traced(document, &mut HashMap::new())
@@ -59,25 +64,17 @@ pub fn normalise_traced(
     // Before the 3.1 rewrites, which move what the pointers name.
     *origins = refs::hoist(document, false)?;
     if version.starts_with("3.0") {
+        set_webhooks_aside(document);
         return Ok(warnings);
     }
     let Some(root) = document.as_object_mut() else { return Ok(warnings) };
     root.insert("openapi".into(), json!("3.0.3"));
-    if root.remove("webhooks").is_some() {
-        warnings.push(Diagnostic::warning("W0010", "#/webhooks", "webhooks are not generated: skipped"));
-    }
     root.remove("jsonSchemaDialect");
     root.entry("paths").or_insert_with(|| json!({}));
     // 3.1 lets an operation leave out `responses`; 3.0 requires the (possibly empty) map.
-    if let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) {
-        for item in paths.values_mut().filter_map(Value::as_object_mut) {
-            for (method, operation) in item.iter_mut() {
-                if HTTP_METHODS.contains(&method.as_str()) {
-                    if let Some(operation) = operation.as_object_mut() {
-                        operation.entry("responses").or_insert_with(|| json!({}));
-                    }
-                }
-            }
+    for key in ["paths", "webhooks"] {
+        if let Some(paths) = root.get_mut(key) {
+            default_responses(paths, 0);
         }
     }
     if let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) {
@@ -101,12 +98,42 @@ pub fn normalise_traced(
     if let Some(license) = root.get_mut("info").and_then(|i| i.get_mut("license")).and_then(Value::as_object_mut) {
         license.remove("identifier");
     }
-    for key in ["paths", "components"] {
+    for key in ["paths", "webhooks", "components"] {
         if let Some(value) = root.get_mut(key) {
             find_schemas(value, &format!("#/{key}"), &mut warnings);
         }
     }
+    set_webhooks_aside(document);
     Ok(warnings)
+}
+
+/// Gives each operation of a map of path items, and of its callbacks, an empty `responses` map
+/// when it has none. `depth` counts callbacks inside callbacks, which stop somewhere.
+fn default_responses(paths: &mut Value, depth: usize) {
+    let Some(paths) = paths.as_object_mut() else { return };
+    for item in paths.values_mut().filter_map(Value::as_object_mut) {
+        for (method, operation) in item.iter_mut() {
+            let Some(operation) = operation.as_object_mut().filter(|_| HTTP_METHODS.contains(&method.as_str())) else {
+                continue;
+            };
+            operation.entry("responses").or_insert_with(|| json!({}));
+            if depth < 8 {
+                let callbacks = operation.get_mut("callbacks").and_then(Value::as_object_mut);
+                for callback in callbacks.into_iter().flat_map(|c| c.values_mut()) {
+                    default_responses(callback, depth + 1);
+                }
+            }
+        }
+    }
+}
+
+/// Moves `webhooks` (3.1; in a 3.0 document, not valid but meant the same) under [`WEBHOOKS`].
+fn set_webhooks_aside(document: &mut Value) {
+    let Some(root) = document.as_object_mut() else { return };
+    root.remove(WEBHOOKS);
+    if let Some(webhooks) = root.remove("webhooks") {
+        root.insert(WEBHOOKS.to_owned(), webhooks);
+    }
 }
 
 /// Points a diagnostic inside a component hoisted from a `$ref` target (see [`normalise_traced`]) at
@@ -375,9 +402,15 @@ mod tests {
         let mut doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
             "paths": {"/a": {"get": {"responses": {"200": {"description": "ok", "content": {"application/json":
                 {"schema": {"type": "object", "properties": {"x": {"type": ["integer", "null"]}}}}}}}}}},
-            "webhooks": {}});
+            "webhooks": {"w": {"post": {"requestBody": {"content": {"application/json": {"schema":
+                {"type": ["string", "null"]}}}}}}}});
         let warnings = normalise(&mut doc).unwrap();
-        assert_eq!(warnings[0].code, "W0010");
+        assert!(warnings.is_empty(), "{warnings:?}");
+        // Webhooks wait under an extension the 3.0 model keeps, rewritten like the paths.
+        let hook = &doc[WEBHOOKS]["w"]["post"];
+        assert_eq!(hook["requestBody"]["content"]["application/json"]["schema"], json!({"type": "string", "nullable": true}));
+        assert_eq!(hook["responses"], json!({}));
+        assert!(doc.get("webhooks").is_none());
         let x =
             &doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["x"];
         assert_eq!(x, &json!({"type": "integer", "nullable": true}));

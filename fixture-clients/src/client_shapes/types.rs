@@ -50,6 +50,9 @@ pub struct ListForcedParams {
 pub struct ListForcedResponse {
     pub things: Option<Vec<Item>>,
     pub continuation: Option<String>,
+    /// Which `None` fields were received `null` or absent, to encode them back
+    /// the same ([`Presence`](crate::runtime::Presence)); ignored by `==`.
+    pub presence: crate::runtime::Presence,
 }
 
 crate::runtime::object_serde! {
@@ -58,8 +61,11 @@ crate::runtime::object_serde! {
             things: "things",
             continuation: "continuation",
         }
+        presence {
+            presence
+        }
     }
-    serialize(feature = "mock");
+    serialize;
     deserialize;
 }
 
@@ -73,6 +79,9 @@ pub struct ListLinkedParams {
 pub struct Filter {
     pub status: Option<String>,
     pub owner: Option<String>,
+    /// Which `None` fields were received `null` or absent, to encode them back
+    /// the same ([`Presence`](crate::runtime::Presence)); ignored by `==`.
+    pub presence: crate::runtime::Presence,
 }
 
 crate::runtime::object_serde! {
@@ -80,6 +89,9 @@ crate::runtime::object_serde! {
         optional {
             status: "status",
             owner: "owner",
+        }
+        presence {
+            presence
         }
     }
     serialize;
@@ -90,6 +102,9 @@ crate::runtime::object_serde! {
 pub struct Point {
     pub x: Option<i64>,
     pub y: Option<i64>,
+    /// Which `None` fields were received `null` or absent, to encode them back
+    /// the same ([`Presence`](crate::runtime::Presence)); ignored by `==`.
+    pub presence: crate::runtime::Presence,
 }
 
 crate::runtime::object_serde! {
@@ -97,6 +112,9 @@ crate::runtime::object_serde! {
         optional {
             x: "x",
             y: "y",
+        }
+        presence {
+            presence
         }
     }
     serialize;
@@ -107,6 +125,9 @@ crate::runtime::object_serde! {
 pub struct Item {
     pub id: String,
     pub name: Option<String>,
+    /// Which `None` fields were received `null` or absent, to encode them back
+    /// the same ([`Presence`](crate::runtime::Presence)); ignored by `==`.
+    pub presence: crate::runtime::Presence,
 }
 
 crate::runtime::object_serde! {
@@ -117,14 +138,20 @@ crate::runtime::object_serde! {
         optional {
             name: "name",
         }
+        presence {
+            presence
+        }
     }
-    serialize(feature = "mock");
+    serialize;
     deserialize;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct NewItemMeta {
     pub color: Option<String>,
+    /// Which `None` fields were received `null` or absent, to encode them back
+    /// the same ([`Presence`](crate::runtime::Presence)); ignored by `==`.
+    pub presence: crate::runtime::Presence,
 }
 
 crate::runtime::object_serde! {
@@ -132,8 +159,12 @@ crate::runtime::object_serde! {
         optional {
             color: "color",
         }
+        presence {
+            presence
+        }
     }
     serialize;
+    deserialize;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,6 +172,9 @@ pub struct NewItem {
     pub name: String,
     pub tags: Option<Vec<String>>,
     pub meta: Option<NewItemMeta>,
+    /// Which `None` fields were received `null` or absent, to encode them back
+    /// the same ([`Presence`](crate::runtime::Presence)); ignored by `==`.
+    pub presence: crate::runtime::Presence,
 }
 
 crate::runtime::object_serde! {
@@ -152,14 +186,21 @@ crate::runtime::object_serde! {
             tags: "tags",
             meta: "meta",
         }
+        presence {
+            presence
+        }
     }
     serialize;
+    deserialize;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ItemPage {
     pub data: Option<Vec<Item>>,
     pub next_cursor: crate::runtime::Nullable<String>,
+    /// Which `None` fields were received `null` or absent, to encode them back
+    /// the same ([`Presence`](crate::runtime::Presence)); ignored by `==`.
+    pub presence: crate::runtime::Presence,
 }
 
 crate::runtime::object_serde! {
@@ -168,14 +209,20 @@ crate::runtime::object_serde! {
             data: "data",
             next_cursor: "next_cursor",
         }
+        presence {
+            presence
+        }
     }
-    serialize(feature = "mock");
+    serialize;
     deserialize;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ItemList {
     pub items: Option<Vec<Item>>,
+    /// Which `None` fields were received `null` or absent, to encode them back
+    /// the same ([`Presence`](crate::runtime::Presence)); ignored by `==`.
+    pub presence: crate::runtime::Presence,
 }
 
 crate::runtime::object_serde! {
@@ -183,8 +230,11 @@ crate::runtime::object_serde! {
         optional {
             items: "items",
         }
+        presence {
+            presence
+        }
     }
-    serialize(feature = "mock");
+    serialize;
     deserialize;
 }
 
@@ -199,7 +249,7 @@ crate::runtime::object_serde! {
             job_id: "job_id",
         }
     }
-    serialize(feature = "mock");
+    serialize;
     deserialize;
 }
 
@@ -208,6 +258,9 @@ pub struct Problem {
     pub r#type: Option<String>,
     pub title: Option<String>,
     pub status: Option<i64>,
+    /// Which `None` fields were received `null` or absent, to encode them back
+    /// the same ([`Presence`](crate::runtime::Presence)); ignored by `==`.
+    pub presence: crate::runtime::Presence,
 }
 
 crate::runtime::object_serde! {
@@ -217,8 +270,11 @@ crate::runtime::object_serde! {
             title: "title",
             status: "status",
         }
+        presence {
+            presence
+        }
     }
-    serialize(feature = "mock");
+    serialize;
     deserialize;
 }
 
@@ -233,7 +289,7 @@ crate::runtime::object_serde! {
             message: "message",
         }
     }
-    serialize(feature = "mock");
+    serialize;
     deserialize;
 }
 
@@ -248,6 +304,6 @@ crate::runtime::object_serde! {
             n: "n",
         }
     }
-    serialize(feature = "mock");
+    serialize;
     deserialize;
 }

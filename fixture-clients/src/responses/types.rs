@@ -3,6 +3,9 @@
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetItemResponse200 {
     pub id: Option<i64>,
+    /// Which `None` fields were received `null` or absent, to encode them back
+    /// the same ([`Presence`](crate::runtime::Presence)); ignored by `==`.
+    pub presence: crate::runtime::Presence,
 }
 
 crate::runtime::object_serde! {
@@ -10,7 +13,10 @@ crate::runtime::object_serde! {
         optional {
             id: "id",
         }
+        presence {
+            presence
+        }
     }
-    serialize(feature = "mock");
+    serialize;
     deserialize;
 }

@@ -21,12 +21,18 @@ crate::runtime::string_enum! {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SettingsLimits {
     pub max: Option<i64>,
+    /// Which `None` fields were received `null` or absent, to encode them back
+    /// the same ([`Presence`](crate::runtime::Presence)); ignored by `==`.
+    pub presence: crate::runtime::Presence,
 }
 
 crate::runtime::object_serde! {
     SettingsLimits {
         optional {
             max: "max",
+        }
+        presence {
+            presence
         }
     }
     serialize;
@@ -37,36 +43,39 @@ crate::runtime::object_serde! {
 pub struct Settings {
     /// Required, so its default is only documented.
     ///
-    /// Default: `"x"` (not applied when decoding: an absent value stays absent).
+    /// Default: `"x"` (an absent value stays absent).
     pub id: String,
-    /// Default: `"untitled"`; an absent value decodes as this.
+    /// Default: `"untitled"`; an absent value stays absent, `name_or_default()` gives the default.
     pub name: Option<String>,
-    /// Default: `3`; an absent value decodes as this.
+    /// Default: `3`; an absent value stays absent, `retries_or_default()` gives the default.
     pub retries: Option<i32>,
-    /// Default: `1.5`; an absent value decodes as this.
+    /// Default: `1.5`; an absent value stays absent, `timeout_or_default()` gives the default.
     pub timeout: Option<f64>,
-    /// Default: `false`; an absent value decodes as this.
+    /// Default: `false`; an absent value stays absent, `verbose_or_default()` gives the default.
     pub verbose: Option<bool>,
-    /// Default: `"safe"`; an absent value decodes as this.
+    /// Default: `"safe"`; an absent value stays absent, `mode_or_default()` gives the default.
     pub mode: Option<SettingsMode>,
     /// A default beside a `$ref` (3.0 `allOf` wrapper).
     ///
-    /// Default: `"high"`; an absent value decodes as this.
+    /// Default: `"high"`; an absent value stays absent, `level_or_default()` gives the default.
     pub level: Option<Level>,
-    /// Default: `["a","b"]`; an absent value decodes as this.
+    /// Default: `["a","b"]`; an absent value stays absent, `labels_or_default()` gives the default.
     pub labels: Option<Vec<String>>,
-    /// Default: `[]`; an absent value decodes as this.
+    /// Default: `[]`; an absent value stays absent, `empty_or_default()` gives the default.
     pub empty: Option<Vec<i64>>,
-    /// Default: `"n/a"`; an absent value decodes as this.
+    /// Default: `"n/a"`; an absent value stays absent, `note_or_default()` gives the default.
     pub note: crate::runtime::Nullable<String>,
     /// An object default is only documented.
     ///
-    /// Default: `{"max":1}` (not applied when decoding: an absent value stays absent).
+    /// Default: `{"max":1}` (an absent value stays absent).
     pub limits: Option<SettingsLimits>,
     /// A date-time default is only documented.
     ///
-    /// Default: `"2024-01-01T00:00:00Z"` (not applied when decoding: an absent value stays absent).
+    /// Default: `"2024-01-01T00:00:00Z"` (an absent value stays absent).
     pub started: Option<chrono::DateTime<chrono::Utc>>,
+    /// Which `None` fields were received `null` or absent, to encode them back
+    /// the same ([`Presence`](crate::runtime::Presence)); ignored by `==`.
+    pub presence: crate::runtime::Presence,
 }
 
 crate::runtime::object_serde! {
@@ -75,59 +84,74 @@ crate::runtime::object_serde! {
             id: "id",
         }
         optional {
+            name: "name",
+            retries: "retries",
+            timeout: "timeout",
+            verbose: "verbose",
+            mode: "mode",
+            level: "level",
+            labels: "labels",
+            empty: "empty",
+            note: "note",
             limits: "limits",
             started: "started",
         }
-        defaulted {
-            name: "name" = default_settings_name,
-            retries: "retries" = default_settings_retries,
-            timeout: "timeout" = default_settings_timeout,
-            verbose: "verbose" = default_settings_verbose,
-            mode: "mode" = default_settings_mode,
-            level: "level" = default_settings_level,
-            labels: "labels" = default_settings_labels,
-            empty: "empty" = default_settings_empty,
-            note: "note" = default_settings_note,
+        presence {
+            presence
         }
     }
     serialize;
     deserialize;
 }
 
-fn default_settings_name() -> Option<String> {
-    Some("untitled".to_owned())
-}
+impl Settings {
+    /// `name`, or the spec's default when absent.
+    pub fn name_or_default(&self) -> String {
+        crate::runtime::default_if_absent(&self.name, "untitled".to_owned())
+    }
 
-fn default_settings_retries() -> Option<i32> {
-    Some(3)
-}
+    /// `retries`, or the spec's default when absent.
+    pub fn retries_or_default(&self) -> i32 {
+        crate::runtime::default_if_absent(&self.retries, 3)
+    }
 
-fn default_settings_timeout() -> Option<f64> {
-    Some(1.5)
-}
+    /// `timeout`, or the spec's default when absent.
+    pub fn timeout_or_default(&self) -> f64 {
+        crate::runtime::default_if_absent(&self.timeout, 1.5)
+    }
 
-fn default_settings_verbose() -> Option<bool> {
-    Some(false)
-}
+    /// `verbose`, or the spec's default when absent.
+    pub fn verbose_or_default(&self) -> bool {
+        crate::runtime::default_if_absent(&self.verbose, false)
+    }
 
-fn default_settings_mode() -> Option<SettingsMode> {
-    Some(SettingsMode::Safe)
-}
+    /// `mode`, or the spec's default when absent.
+    pub fn mode_or_default(&self) -> SettingsMode {
+        crate::runtime::default_if_absent(&self.mode, SettingsMode::Safe)
+    }
 
-fn default_settings_level() -> Option<Level> {
-    Some(Level::High)
-}
+    /// `level`, or the spec's default when absent.
+    pub fn level_or_default(&self) -> Level {
+        crate::runtime::default_if_absent(&self.level, Level::High)
+    }
 
-fn default_settings_labels() -> Option<Vec<String>> {
-    Some(vec!["a".to_owned(), "b".to_owned()])
-}
+    /// `labels`, or the spec's default when absent.
+    pub fn labels_or_default(&self) -> Vec<String> {
+        crate::runtime::default_if_absent(
+            &self.labels,
+            vec!["a".to_owned(), "b".to_owned()],
+        )
+    }
 
-fn default_settings_empty() -> Option<Vec<i64>> {
-    Some(Vec::new())
-}
+    /// `empty`, or the spec's default when absent.
+    pub fn empty_or_default(&self) -> Vec<i64> {
+        crate::runtime::default_if_absent(&self.empty, Vec::new())
+    }
 
-fn default_settings_note() -> crate::runtime::Nullable<String> {
-    crate::runtime::Nullable::Value("n/a".to_owned())
+    /// `note`, or the spec's default when absent (`None` when `null`).
+    pub fn note_or_default(&self) -> Option<String> {
+        crate::runtime::default_if_absent(&self.note, "n/a".to_owned())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -21,6 +21,9 @@ crate::runtime::object_serde! {
 pub struct Cat {
     pub pet_type: String,
     pub lives: Option<i64>,
+    /// Which `None` fields were received `null` or absent, to encode them back
+    /// the same ([`Presence`](crate::runtime::Presence)); ignored by `==`.
+    pub presence: crate::runtime::Presence,
 }
 
 crate::runtime::object_serde! {
@@ -31,6 +34,9 @@ crate::runtime::object_serde! {
         optional {
             lives: "lives",
         }
+        presence {
+            presence
+        }
     }
     serialize;
     deserialize;
@@ -40,12 +46,18 @@ crate::runtime::object_serde! {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Lizard {
     pub scales: Option<i64>,
+    /// Which `None` fields were received `null` or absent, to encode them back
+    /// the same ([`Presence`](crate::runtime::Presence)); ignored by `==`.
+    pub presence: crate::runtime::Presence,
 }
 
 crate::runtime::object_serde! {
     Lizard {
         optional {
             scales: "scales",
+        }
+        presence {
+            presence
         }
     }
     serialize;
@@ -166,11 +178,37 @@ impl<'de> serde::Deserialize<'de> for Shape {
     ) -> Result<Self, D::Error> {
         let value = crate::runtime::buffer(deserializer)?;
         let mut tried = crate::runtime::Variants::new("Shape", &value);
-        if let Some(value) = tried.attempt("Circle") {
-            return Ok(Self::Circle(value));
-        }
-        if let Some(value) = tried.attempt("Square") {
-            return Ok(Self::Square(value));
+        for variant in tried
+            .ranked(
+                &[
+                    Some(crate::runtime::Shape {
+                        properties: &["radius"],
+                        required: &["radius"],
+                        values: &[],
+                        open: false,
+                    }),
+                    Some(crate::runtime::Shape {
+                        properties: &["side"],
+                        required: &["side"],
+                        values: &[],
+                        open: false,
+                    }),
+                ],
+            )
+        {
+            match variant {
+                0 => {
+                    if let Some(value) = tried.attempt("Circle") {
+                        return Ok(Self::Circle(value));
+                    }
+                }
+                1 => {
+                    if let Some(value) = tried.attempt("Square") {
+                        return Ok(Self::Square(value));
+                    }
+                }
+                _ => {}
+            }
         }
         Err(tried.no_match())
     }
@@ -235,6 +273,9 @@ pub struct Owner {
     pub pet: Pet,
     pub shapes: Option<Vec<Shape>>,
     pub id: Option<IdOrName>,
+    /// Which `None` fields were received `null` or absent, to encode them back
+    /// the same ([`Presence`](crate::runtime::Presence)); ignored by `==`.
+    pub presence: crate::runtime::Presence,
 }
 
 crate::runtime::object_serde! {
@@ -245,6 +286,9 @@ crate::runtime::object_serde! {
         optional {
             shapes: "shapes",
             id: "id",
+        }
+        presence {
+            presence
         }
     }
     serialize;

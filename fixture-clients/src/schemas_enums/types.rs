@@ -214,6 +214,9 @@ pub struct Task {
     pub level: Option<TaskLevel>,
     /// An inline string enum including null (3.0 style, with nullable).
     pub shade: crate::runtime::Nullable<TaskShade>,
+    /// Which `None` fields were received `null` or absent, to encode them back
+    /// the same ([`Presence`](crate::runtime::Presence)); ignored by `==`.
+    pub presence: crate::runtime::Presence,
 }
 
 crate::runtime::object_serde! {
@@ -228,6 +231,9 @@ crate::runtime::object_serde! {
             awkward: "awkward",
             level: "level",
             shade: "shade",
+        }
+        presence {
+            presence
         }
     }
     serialize;

@@ -24,6 +24,9 @@ pub struct Upload {
     pub score: Option<f64>,
     /// Constraints: unique items (a `Vec`: duplicates are not removed on decode).
     pub tags: Option<Vec<String>>,
+    /// Which `None` fields were received `null` or absent, to encode them back
+    /// the same ([`Presence`](crate::runtime::Presence)); ignored by `==`.
+    pub presence: crate::runtime::Presence,
 }
 
 crate::runtime::object_serde! {
@@ -46,6 +49,9 @@ crate::runtime::object_serde! {
             ratio: "ratio",
             score: "score",
             tags: "tags",
+        }
+        presence {
+            presence
         }
     }
     serialize;

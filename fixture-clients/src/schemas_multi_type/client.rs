@@ -58,6 +58,23 @@ impl ClientBuilder {
         self
     }
 
+    /// Sets the largest response body read into memory, in bytes (default
+    /// [`runtime::DEFAULT_MAX_RESPONSE_SIZE`], 64 MiB); a larger one fails with
+    /// [`Error::ResponseTooLarge`] without being read further. `_download` methods and
+    /// event streams are not limited.
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.inner = self.inner.max_response_size(bytes);
+        self
+    }
+
+    /// Adds a hook run around every attempt of every call (after the hooks added before
+    /// it): [`runtime::Hook::before_send`] may change the request, credentials already
+    /// applied; [`runtime::Hook::after_receive`] sees each response's status and headers.
+    pub fn hook(mut self, hook: impl runtime::Hook) -> Self {
+        self.inner = self.inner.hook(hook);
+        self
+    }
+
     /// Builds the client.
     ///
     /// # Errors

@@ -28,12 +28,18 @@ impl<'de> serde::Deserialize<'de> for SettingValue {
 pub struct Setting {
     /// A 3.1 type list; each branch keeps its own keywords.
     pub value: Option<SettingValue>,
+    /// Which `None` fields were received `null` or absent, to encode them back
+    /// the same ([`Presence`](crate::runtime::Presence)); ignored by `==`.
+    pub presence: crate::runtime::Presence,
 }
 
 crate::runtime::object_serde! {
     Setting {
         nullable {
             value: "value",
+        }
+        presence {
+            presence
         }
     }
     serialize;

@@ -14,6 +14,9 @@ pub struct AccountPatch {
     /// A nullable reference (3.0 `allOf` wrapper).
     pub address: crate::runtime::Nullable<Address>,
     pub tags: crate::runtime::Nullable<Vec<String>>,
+    /// Which `None` fields were received `null` or absent, to encode them back
+    /// the same ([`Presence`](crate::runtime::Presence)); ignored by `==`.
+    pub presence: crate::runtime::Presence,
 }
 
 crate::runtime::object_serde! {
@@ -30,6 +33,9 @@ crate::runtime::object_serde! {
             limit: "limit",
             address: "address",
             tags: "tags",
+        }
+        presence {
+            presence
         }
     }
     serialize;

@@ -10,4 +10,7 @@ mod client;
 
 pub use client::*;
 
-pub use crate::runtime::{ApiError, Error, RequestOptions, RetryPolicy};
+pub use crate::runtime::{
+    ApiError, CallInfo, Error, Hook, RequestOptions, ResponseExt, RetryPolicy,
+    WithResponse,
+};

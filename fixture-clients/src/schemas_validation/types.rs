@@ -13,11 +13,37 @@ impl<'de> serde::Deserialize<'de> for SignupContact {
     ) -> Result<Self, D::Error> {
         let value = crate::runtime::buffer(deserializer)?;
         let mut tried = crate::runtime::Variants::new("SignupContact", &value);
-        if let Some(value) = tried.attempt("Email") {
-            return Ok(Self::Email(value));
-        }
-        if let Some(value) = tried.attempt("Phone") {
-            return Ok(Self::Phone(value));
+        for variant in tried
+            .ranked(
+                &[
+                    Some(crate::runtime::Shape {
+                        properties: &["email"],
+                        required: &["email"],
+                        values: &[],
+                        open: false,
+                    }),
+                    Some(crate::runtime::Shape {
+                        properties: &["phone"],
+                        required: &["phone"],
+                        values: &[],
+                        open: false,
+                    }),
+                ],
+            )
+        {
+            match variant {
+                0 => {
+                    if let Some(value) = tried.attempt("Email") {
+                        return Ok(Self::Email(value));
+                    }
+                }
+                1 => {
+                    if let Some(value) = tried.attempt("Phone") {
+                        return Ok(Self::Phone(value));
+                    }
+                }
+                _ => {}
+            }
         }
         Err(tried.no_match())
     }
@@ -63,6 +89,9 @@ pub struct Signup {
     pub previous: Option<Vec<Address>>,
     pub by_name: Option<std::collections::BTreeMap<String, Address>>,
     pub contact: Option<SignupContact>,
+    /// Which `None` fields were received `null` or absent, to encode them back
+    /// the same ([`Presence`](crate::runtime::Presence)); ignored by `==`.
+    pub presence: crate::runtime::Presence,
 }
 
 crate::runtime::object_serde! {
@@ -81,6 +110,9 @@ crate::runtime::object_serde! {
             previous: "previous",
             by_name: "byName",
             contact: "contact",
+        }
+        presence {
+            presence
         }
     }
     serialize;
@@ -260,12 +292,18 @@ crate::runtime::object_serde! {
 pub struct Unconstrained {
     /// Constraints: pattern `^a`.
     pub a: Option<String>,
+    /// Which `None` fields were received `null` or absent, to encode them back
+    /// the same ([`Presence`](crate::runtime::Presence)); ignored by `==`.
+    pub presence: crate::runtime::Presence,
 }
 
 crate::runtime::object_serde! {
     Unconstrained {
         optional {
             a: "a",
+        }
+        presence {
+            presence
         }
     }
     serialize;

@@ -15,6 +15,7 @@ crate::runtime::object_serde! {
         }
     }
     serialize;
+    deserialize;
 }
 
 impl PatchV0AccountsByAccountIdBody {
@@ -54,6 +55,9 @@ pub struct PatchV0AccountsByAccountIdResponseLinkedProspectsItem {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Example: `2023-11-07T05:31:56Z`
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Which `None` fields were received `null` or absent, to encode them back
+    /// the same ([`Presence`](crate::runtime::Presence)); ignored by `==`.
+    pub presence: crate::runtime::Presence,
 }
 
 crate::runtime::object_serde! {
@@ -70,8 +74,11 @@ crate::runtime::object_serde! {
             created_at: "createdAt",
             updated_at: "updatedAt",
         }
+        presence {
+            presence
+        }
     }
-    serialize(feature = "mock");
+    serialize;
     deserialize;
 }
 
@@ -100,6 +107,9 @@ pub struct PatchV0AccountsByAccountIdResponse {
     /// Example: `2023-11-07T05:31:56Z`
     pub latest_activity_at: Option<chrono::DateTime<chrono::Utc>>,
     pub linked_prospects: Vec<PatchV0AccountsByAccountIdResponseLinkedProspectsItem>,
+    /// Which `None` fields were received `null` or absent, to encode them back
+    /// the same ([`Presence`](crate::runtime::Presence)); ignored by `==`.
+    pub presence: crate::runtime::Presence,
 }
 
 crate::runtime::object_serde! {
@@ -116,7 +126,10 @@ crate::runtime::object_serde! {
             name: "name",
             latest_activity_at: "latestActivityAt",
         }
+        presence {
+            presence
+        }
     }
-    serialize(feature = "mock");
+    serialize;
     deserialize;
 }

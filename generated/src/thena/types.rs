@@ -10,6 +10,23 @@ pub struct UpdateAccountAttributeValueDto {
     ///
     /// Example: `false`
     pub is_default: Option<bool>,
+    /// Icon name (the vendor's page shows only the example)
+    ///
+    /// Example: `camera`
+    pub icon: Option<String>,
+    /// Colour as a hex code (the vendor's page shows only the example)
+    ///
+    /// Example: `#000000`
+    pub color: Option<String>,
+    /// Closed flag (the vendor's page shows only the example)
+    ///
+    /// Example: `false`
+    pub is_closed: Option<bool>,
+    /// Metadata (the vendor's page shows only `{}`)
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Which `None` fields were received `null` or absent, to encode them back
+    /// the same ([`Presence`](crate::runtime::Presence)); ignored by `==`.
+    pub presence: crate::runtime::Presence,
 }
 
 crate::runtime::object_serde! {
@@ -17,9 +34,17 @@ crate::runtime::object_serde! {
         optional {
             value: "value",
             is_default: "isDefault",
+            icon: "icon",
+            color: "color",
+            is_closed: "isClosed",
+            metadata: "metadata",
+        }
+        presence {
+            presence
         }
     }
     serialize;
+    deserialize;
 }
 
 /// Attribute type
@@ -52,7 +77,7 @@ crate::runtime::string_enum! {
         TaskStatus = "task_status",
         TaskPriority = "task_priority",
     }
-    serialize(feature = "mock");
+    serialize;
     deserialize;
 }
 
@@ -74,6 +99,13 @@ pub struct AccountAttributeValueResponseDto {
     pub created_at: String,
     /// The update date of the attribute value
     pub updated_at: String,
+    /// Configuration (the vendor's page shows only `{}`)
+    pub configuration: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Metadata (the vendor's page shows only `{}`)
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Which `None` fields were received `null` or absent, to encode them back
+    /// the same ([`Presence`](crate::runtime::Presence)); ignored by `==`.
+    pub presence: crate::runtime::Presence,
 }
 
 crate::runtime::object_serde! {
@@ -86,8 +118,15 @@ crate::runtime::object_serde! {
             created_at: "createdAt",
             updated_at: "updatedAt",
         }
+        optional {
+            configuration: "configuration",
+            metadata: "metadata",
+        }
+        presence {
+            presence
+        }
     }
-    serialize(feature = "mock");
+    serialize;
     deserialize;
 }
 
@@ -128,6 +167,9 @@ pub struct UpdateAccountDto {
     pub name: Option<String>,
     /// Example: `example.com`
     pub primary_domain: Option<String>,
+    /// Which `None` fields were received `null` or absent, to encode them back
+    /// the same ([`Presence`](crate::runtime::Presence)); ignored by `==`.
+    pub presence: crate::runtime::Presence,
 }
 
 crate::runtime::object_serde! {
@@ -153,8 +195,12 @@ crate::runtime::object_serde! {
             name: "name",
             primary_domain: "primaryDomain",
         }
+        presence {
+            presence
+        }
     }
     serialize;
+    deserialize;
 }
 
 /// Built from the response example on the "Update an account" reference page. The documentation does not say which fields are required, so none are marked required.
@@ -193,6 +239,9 @@ pub struct AccountResponseDto {
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
     pub created_at: Option<String>,
     pub updated_at: Option<String>,
+    /// Which `None` fields were received `null` or absent, to encode them back
+    /// the same ([`Presence`](crate::runtime::Presence)); ignored by `==`.
+    pub presence: crate::runtime::Presence,
 }
 
 crate::runtime::object_serde! {
@@ -231,8 +280,11 @@ crate::runtime::object_serde! {
             created_at: "createdAt",
             updated_at: "updatedAt",
         }
+        presence {
+            presence
+        }
     }
-    serialize(feature = "mock");
+    serialize;
     deserialize;
 }
 
@@ -274,6 +326,9 @@ pub struct CreateCustomerContactDto {
     pub account_ids: Option<Vec<String>>,
     /// The custom field values of the customer contact
     pub custom_field_values: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Which `None` fields were received `null` or absent, to encode them back
+    /// the same ([`Presence`](crate::runtime::Presence)); ignored by `==`.
+    pub presence: crate::runtime::Presence,
 }
 
 crate::runtime::object_serde! {
@@ -290,8 +345,12 @@ crate::runtime::object_serde! {
             account_ids: "accountIds",
             custom_field_values: "customFieldValues",
         }
+        presence {
+            presence
+        }
     }
     serialize;
+    deserialize;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -342,6 +401,6 @@ crate::runtime::object_serde! {
             updated_at: "updatedAt",
         }
     }
-    serialize(feature = "mock");
+    serialize;
     deserialize;
 }
