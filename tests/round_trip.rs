@@ -203,3 +203,27 @@ fn every_kind_of_field_keeps_its_value_absence_and_null() {
     assert_eq!(encoded["enumRequiredNullable"], Value::Null);
     assert!(encoded.get("enumOptional").is_none());
 }
+
+/// With `keep_unknown = true` (`--keep-unknown-properties`), properties the spec does not declare
+/// are kept in each struct's `additional_properties` and written back, nested ones included.
+#[test]
+fn kept_unknown_properties_round_trip_too() {
+    use fixture_clients::schemas_round_trip_kept::types as kept;
+    let mut actor = user("octocat");
+    actor["site_admin"] = json!(false);
+    let commented = json!({
+        "event": "commented", "actor": actor, "id": 1, "node_id": "n", "url": "u", "html_url": "h",
+        "user": user("octocat"), "created_at": "c", "updated_at": "u", "issue_url": "i",
+        "author_association": "NONE", "reactions": {"+1": 2, "total_count": 2}, "body_html": "<p>hi</p>"
+    });
+    let kept::TimelineEvent::TimelineCommentEvent(event) = round_trip(commented.clone()) else {
+        panic!("not decoded as a comment");
+    };
+    assert_eq!(event.additional_properties["reactions"], json!({"+1": 2, "total_count": 2}));
+    assert_eq!(event.actor.additional_properties["site_admin"], json!(false));
+
+    // Off by default: the undeclared properties are dropped.
+    let plain: TimelineEvent = serde_json::from_value(commented).unwrap();
+    let encoded = serde_json::to_value(plain).unwrap();
+    assert!(encoded.get("reactions").is_none() && encoded["actor"].get("site_admin").is_none());
+}

@@ -265,7 +265,12 @@ fn validate_reports_each_broken_constraint_with_its_path() {
         ]
     );
     assert!(violations.to_string().starts_with("username: length 2 is below minLength 3; age: "), "{violations}");
-    // Nested types validate on their own too; `pattern` is not checked.
+    // `pattern` is searched in characters; nested types validate on their own too.
+    let shouting = Signup { username: "ÉÉÉ".into(), ..valid.clone() };
+    assert_eq!(
+        shouting.validate().map_err(|v| v.to_string()),
+        Err("username: does not match pattern `^[a-zé]+$`".into())
+    );
     assert!(Address { zip: "abcde".into() }.validate().is_ok());
     assert!(SignupContact::Phone(validation::types::Phone { phone: String::new() }).validate().is_ok());
 }

@@ -86,7 +86,8 @@ fn ip_formats_are_std_net_addresses_and_other_text_fails_to_decode() {
     assert_eq!(host.any, Some(IpAddr::V6(Ipv6Addr::LOCALHOST)));
     assert_eq!(host.others.as_deref(), Some(&["10.0.0.1".parse().unwrap(), "fe80::1".parse().unwrap()][..]));
     assert!(host.gateway.is_null());
-    for (field, value) in [("address", "192.0.2.1/24"), ("address", "::1"), ("v6", "192.0.2.1"), ("any", "example.com")] {
+    for (field, value) in [("address", "192.0.2.1/24"), ("address", "::1"), ("v6", "192.0.2.1"), ("any", "example.com")]
+    {
         let mut body = json!({"address": "192.0.2.1"});
         body[field] = json!(value);
         let error = decode_error::<types::Host>(&body);
@@ -130,7 +131,7 @@ async fn sized_and_ip_parameters_and_bodies_on_the_wire() {
     let client: Client = server.client_builder().build().expect("client builds");
     let params = types::GetPortParams {
         address: Some(Ipv4Addr::LOCALHOST),
-        limit: Some(u8::MAX),
+        limit: Some(100), // `maximum: 100`
         offset: Some(i16::MIN),
         ports: Some(vec![1, u16::MAX]),
         x_retries: Some(u32::MAX),
@@ -140,7 +141,7 @@ async fn sized_and_ip_parameters_and_bodies_on_the_wire() {
     assert_eq!(reply.headers.x_count, Some(u32::MAX));
     let request = &server.received().await[0];
     assert_eq!(request.url.path(), "/hosts/18446744073709551615/ports/65535");
-    assert_eq!(request.url.query(), Some("address=127.0.0.1&limit=255&offset=-32768&ports=1&ports=65535"));
+    assert_eq!(request.url.query(), Some("address=127.0.0.1&limit=100&offset=-32768&ports=1&ports=65535"));
     assert_eq!(request.headers["x-retries"], "4294967295");
 
     let host: types::Host = serde_json::from_value(json!({"address": "192.0.2.1", "v6": "2001:db8::1"})).unwrap();

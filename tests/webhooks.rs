@@ -80,7 +80,8 @@ fn a_bad_payload_names_the_field_path() {
     assert!(message.starts_with("data.pet.id: invalid type: string \"seven\", expected i64"), "{message}");
     assert!(error.to_string().starts_with("the body of `petAdopted` does not match its schema: data.pet.id:"));
     // A missing field, and a `oneOf` variant that does not match, name where too.
-    let missing = webhooks::parse("petAdopted", ADOPTED.replace(r#""adopter": "ada@example.com""#, r#""x": 1"#).as_bytes());
+    let missing =
+        webhooks::parse("petAdopted", ADOPTED.replace(r#""adopter": "ada@example.com""#, r#""x": 1"#).as_bytes());
     assert!(missing.unwrap_err().to_string().contains("data: missing field `adopter`"));
     let renamed = br#"{"type": "pet.renamed", "id": 7}"#;
     let error = webhooks::parse("petChanged", renamed).unwrap_err().to_string();
@@ -137,7 +138,11 @@ async fn read_request(stream: &mut tokio::net::TcpStream) -> (Vec<(String, Strin
 
 /// A local receiver for `requests` webhook POSTs: verifies and parses each, answers 200 or 400,
 /// and returns what `receive` made of each.
-async fn receiver(listener: tokio::net::TcpListener, secret: &'static [u8], requests: usize) -> Vec<Result<Event, String>> {
+async fn receiver(
+    listener: tokio::net::TcpListener,
+    secret: &'static [u8],
+    requests: usize,
+) -> Vec<Result<Event, String>> {
     let mut outcomes = Vec::new();
     for _ in 0..requests {
         let (mut stream, _) = listener.accept().await.expect("a connection");

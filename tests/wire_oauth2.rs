@@ -134,7 +134,12 @@ async fn scopes_extra_fields_and_form_body_client_auth_go_to_the_configured_toke
 async fn an_expired_token_is_refreshed() {
     let server = MockServer::start().await;
     // Lives 1 s; the refresh margin is cut to at most half of that, then set to none here.
-    Mock::given(path("/oauth/token")).respond_with(token("tok-1", 1)).up_to_n_times(1).with_priority(1).mount(&server).await;
+    Mock::given(path("/oauth/token"))
+        .respond_with(token("tok-1", 1))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
     Mock::given(path("/oauth/token")).respond_with(token("tok-2", 1)).with_priority(2).mount(&server).await;
     items_for(&server, "tok-1").await;
     items_for(&server, "tok-2").await;
@@ -163,7 +168,11 @@ async fn a_401_to_a_cached_token_fetches_a_new_one_and_sends_again() {
         .with_priority(1)
         .mount(&server)
         .await;
-    Mock::given(path("/items")).and(bearer_token("tok-1")).respond_with(ResponseTemplate::new(401)).mount(&server).await;
+    Mock::given(path("/items"))
+        .and(bearer_token("tok-1"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&server)
+        .await;
     items_for(&server, "tok-2").await;
     let client = builder(&server).machine_client_credentials(CLIENT_ID, SECRET).build().unwrap();
     assert!(client.list_items().await.expect("listed").is_empty());
@@ -195,7 +204,10 @@ async fn a_401_is_renewed_at_most_once_per_call_and_never_for_a_fresh_token() {
 async fn a_refused_token_request_is_a_clear_error_without_the_secret() {
     let server = MockServer::start().await;
     let refusal = json!({"error": "invalid_client", "error_description": format!("unknown secret {SECRET}")});
-    Mock::given(path("/oauth/token")).respond_with(ResponseTemplate::new(400).set_body_json(refusal)).mount(&server).await;
+    Mock::given(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(refusal))
+        .mount(&server)
+        .await;
     let client = builder(&server).machine_client_credentials(CLIENT_ID, SECRET).build().unwrap();
     let error = client.list_items().await.expect_err("refused");
     let Error::Token(token_error) = &error else { panic!("expected a token error, got {error:?}") };

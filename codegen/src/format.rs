@@ -361,7 +361,7 @@ mod tests {
             pub struct A;
             #[cfg(feature = "pets")]
             crate::runtime::object_serde! {
-                A { required { id: "id", r#type: "type", } defaulted { size: "size" = default_size, } extra { more } }
+                A { required { id: "id", r#type: "type", } optional { size: "size", } extra { more } presence { presence } }
                 serialize(feature = "mock");
                 deserialize;
             }
@@ -369,8 +369,8 @@ mod tests {
         };
         let out = rust_file("// h", tokens, "test").unwrap();
         let expected = "// h\npub struct A;\n\n#[cfg(feature = \"pets\")]\ncrate::runtime::object_serde! {\n    A {\n        \
-            required {\n            id: \"id\",\n            r#type: \"type\",\n        }\n        defaulted {\n            \
-            size: \"size\" = default_size,\n        }\n        extra {\n            more\n        }\n    }\n    \
+            required {\n            id: \"id\",\n            r#type: \"type\",\n        }\n        optional {\n            \
+            size: \"size\",\n        }\n        extra {\n            more\n        }\n        presence {\n            presence\n        }\n    }\n    \
             serialize(feature = \"mock\");\n    deserialize;\n}\n\ncrate::runtime::other! {\n    A { b : \"b\", }\n}\n";
         assert_eq!(out, expected);
     }

@@ -60,6 +60,7 @@ pub const BUILDER_METHODS: &[&str] = &[
     "user_agent",
     "http_client",
     "max_response_size",
+    "validate_requests",
     "hook",
     "build",
 ];

@@ -34,6 +34,10 @@ pub struct ApiOptions {
     /// Read no integer `format` but `int32`: `int8`, `uint32`, `uint64`, ... are `i64`, as
     /// integers without a format are, instead of the sized types (`i8`, `u32`, `u64`, ...).
     pub plain_integers: bool,
+    /// Keep the properties a struct does not declare in a map of extras
+    /// (`additional_properties: BTreeMap<String, serde_json::Value>`), so values pass through
+    /// losslessly; off by default (a field and a map per struct).
+    pub keep_unknown: bool,
 }
 
 /// What crate to generate.

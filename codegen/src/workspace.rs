@@ -76,6 +76,9 @@ struct ApiConfig {
     /// No integer format but `int32` read: `uint32`, `int8`, ... as `i64`.
     #[serde(default)]
     plain_integers: bool,
+    /// Undeclared properties kept in a map of extras on every struct.
+    #[serde(default)]
+    keep_unknown: bool,
     /// Overlay files (in `specs/`) with fixes for the vendor's spec, applied in order at load.
     #[serde(default)]
     overlays: Vec<String>,
@@ -164,6 +167,7 @@ pub fn load_target(root: &Path, target: &Target) -> Result<(CrateSpec, Vec<ApiSo
                     operations: api.operations.clone(),
                     formats_as_strings: api.formats_as_strings,
                     plain_integers: api.plain_integers,
+                    keep_unknown: api.keep_unknown,
                 },
             }),
             Err(diagnostics) => errors.extend(diagnostics),

@@ -38,6 +38,8 @@
 //! Every operation is one async method on `Client`. Failures are one `Error`: `Api` for a non-success status (status, headers, raw body, request id, and a typed body where the spec documents one), `Decode` when a success body does not match its schema (never a panic; it names the JSON path, status, content type and the start of the body), `ResponseTooLarge` for a body over `max_response_size` (64 MiB by default; `_download` methods stream), `Transport`, `MissingCredentials`, `InvalidRequest`. `Display` and `Debug` of an error quote at most 512 bytes of the body; `error.body()` has all of it.
 //!
 //! 408, 409, 429, 500, 502, 503 and 504, resets and timeouts are retried for idempotent methods, POST and PATCH only with an `Idempotency-Key` or `x-should-retry: true`; refused connections for any method (3 attempts, exponential backoff with jitter, `retry-after-ms` and `Retry-After` honoured, 120 s deadline; the table is on `RetryPolicy`). Secrets never appear in `Debug` output. Turn on the `mock` feature for `mock::Server`, a typed fake of this API for your tests.
+//!
+//! Any call followed by `.with_response()` (trait `ResponseExt`) also gives the response's status, headers and request id (`WithResponse`). `ClientBuilder::hook` adds a `Hook`, run on every attempt inside the call's tracing span: `before_send` may change the request, `after_receive` sees each response's status and headers.
 #![allow(
     rustdoc::bare_urls,
     rustdoc::broken_intra_doc_links,

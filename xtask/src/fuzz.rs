@@ -397,8 +397,12 @@ impl Report<'_> {
             directory::check_table(self.checked).into_iter().for_each(&mut line);
             let rust_mb: u64 =
                 self.checked.keys().filter_map(|name| self.case(name)).map(|c| c.run.rust_kb).sum::<u64>() / 1024;
+            let large = self.checked.keys().filter_map(|name| self.case(name)).filter(|c| self.seeds[c.seed].kb > 100);
             line(String::new());
-            line(format!("{rust_mb} MB of generated Rust checked."));
+            line(format!(
+                "{rust_mb} MB of generated Rust checked; {} of the crates from seeds over 100 KB.",
+                large.count()
+            ));
         }
         let failures: Vec<(&Case, Option<&Failure>)> = self
             .cases

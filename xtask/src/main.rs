@@ -118,6 +118,10 @@ struct CodegenArgs {
     /// `i64` instead of `u32`, `u64`, `i8`, ...
     #[arg(long, requires = "spec")]
     plain_integers: bool,
+    /// With `--spec`: keep the properties a struct does not declare in a map of extras
+    /// (`additional_properties`), so decoded values encode back losslessly.
+    #[arg(long = "keep-unknown-properties", requires = "spec")]
+    keep_unknown: bool,
     /// With `--spec`: `$ref`s may read files anywhere under this folder (default: only the spec's
     /// own folder and below), e.g. `..` for a spec that refers to `../common/*.yaml`.
     #[arg(long, requires = "spec")]
@@ -330,6 +334,7 @@ fn standalone(spec: &Path, args: &CodegenArgs, options: &Options) -> Result<Gene
         operations: args.operations.clone(),
         formats_as_strings: args.formats_as_strings,
         plain_integers: args.plain_integers,
+        keep_unknown: args.keep_unknown,
     };
     let (crate_spec, mut source) =
         codegen::pipeline::standalone(&loaded.file, loaded.document, args.name.as_deref(), api_options);

@@ -65,10 +65,7 @@ fn compare_security_scheme(
             changes.push(ChangeKind::SecuritySchemeChanged, Impact::Breaking, subject.clone(), reason, at());
         }
         (Some(old_flow), Some(new_flow)) if old_flow.setter != new_flow.setter => {
-            let reason = format!(
-                "`ClientBuilder::{}` is now `ClientBuilder::{}`",
-                old_flow.setter, new_flow.setter
-            );
+            let reason = format!("`ClientBuilder::{}` is now `ClientBuilder::{}`", old_flow.setter, new_flow.setter);
             changes.push(ChangeKind::SecuritySchemeChanged, Impact::Breaking, subject.clone(), reason, at());
         }
         (Some(old_flow), Some(new_flow)) if old_flow.token_url != new_flow.token_url => {

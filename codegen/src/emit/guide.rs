@@ -25,6 +25,13 @@ pub fn paragraphs(api: &Api, path: &str) -> Vec<String> {
          typed fake of this API for your tests."
             .to_owned(),
     ];
+    paragraphs.push(
+        "Any call followed by `.with_response()` (trait `ResponseExt`) also gives the response's status, \
+         headers and request id (`WithResponse`). `ClientBuilder::hook` adds a `Hook`, run on every \
+         attempt inside the call's tracing span: `before_send` may change the request, \
+         `after_receive` sees each response's status and headers."
+            .to_owned(),
+    );
     let flows = api.security_schemes.iter().filter_map(|s| s.client_credentials.as_ref());
     let setters: Vec<String> = flows.map(|flow| format!("`{}`", flow.setter)).collect();
     if !setters.is_empty() {

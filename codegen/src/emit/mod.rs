@@ -108,7 +108,7 @@ fn api_docs(item: &EmitApi<'_>) -> TokenStream {
 /// The `mod.rs` of one API module (Modules layout).
 pub fn api_mod_rs(item: &EmitApi<'_>) -> TokenStream {
     let docs = api_docs(item);
-    let webhooks = (!item.api.events.is_empty()).then(|| quote!(pub mod webhooks;));
+    let webhooks = (!item.api.events.is_empty()).then(|| quote! { pub mod webhooks; });
     quote! {
         #docs
 

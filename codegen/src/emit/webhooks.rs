@@ -58,7 +58,7 @@ pub fn module(api: &Api, features: &TagFeatures) -> TokenStream {
         api.events.iter().zip(&cfgs).filter(|(e, _)| !e.named_types().is_empty()).map(|(_, cfg)| cfg).collect();
     let types_import = match naming_types.as_slice() {
         [] => quote!(),
-        cfgs if cfgs.iter().any(|cfg| cfg.is_empty()) => quote!(use super::types;),
+        cfgs if cfgs.iter().any(|cfg| cfg.is_empty()) => quote! { use super::types; },
         _ => quote! {
             #[allow(unused_imports)] // when the features of every event that names one are off
             use super::types;
@@ -171,7 +171,9 @@ fn parse_function(event: &Event, cfg: &TokenStream) -> TokenStream {
             (payload_type(event).unwrap_or_default(), quote! { crate::runtime::event_json(#name, body) })
         }
         Some((_, BodyKind::Text)) => (quote!(String), quote! { crate::runtime::event_text(#name, body) }),
-        Some((_, BodyKind::Binary)) => (quote!(crate::runtime::Bytes), quote! { Ok(crate::runtime::event_bytes(body)) }),
+        Some((_, BodyKind::Binary)) => {
+            (quote!(crate::runtime::Bytes), quote! { Ok(crate::runtime::event_bytes(body)) })
+        }
     };
     quote! {
         #doc

@@ -32,7 +32,10 @@ pub(super) fn read_webhooks(spec: &OpenAPI, diagnostics: &mut Vec<Diagnostic>) -
                 diagnostics.push(Diagnostic::warning(
                     "W0010",
                     pointer(["webhooks", key.as_str()]),
-                    format!("webhook `{key}` is not a path item the OpenAPI model reads{at} ({}): it is skipped", e.inner()),
+                    format!(
+                        "webhook `{key}` is not a path item the OpenAPI model reads{at} ({}): it is skipped",
+                        e.inner()
+                    ),
                 ));
             }
         }
@@ -129,7 +132,13 @@ pub(super) fn lower_all<'a>(
         .collect()
 }
 
-fn lower_event<'a>(lowerer: &mut Lowerer<'a>, site: Site<'a>, name: String, variant: String, function: String) -> Event {
+fn lower_event<'a>(
+    lowerer: &mut Lowerer<'a>,
+    site: Site<'a>,
+    name: String,
+    variant: String,
+    function: String,
+) -> Event {
     let mut notes = Vec::new();
     let payload = site.op.request_body.as_ref().and_then(|body| {
         let here = child(&site.pointer, "requestBody");
@@ -239,7 +248,10 @@ mod tests {
         let new_pet = &api.events[0];
         assert_eq!(new_pet.docs.title.as_deref(), Some("A pet"));
         assert_eq!(new_pet.responses, [(StatusMatch::Code(200), "received".to_owned())]);
-        assert_eq!(new_pet.payload, Some(("application/json".into(), BodyKind::Json(TypeRef::Named("NewPetPayload".into())))));
+        assert_eq!(
+            new_pet.payload,
+            Some(("application/json".into(), BodyKind::Json(TypeRef::Named("NewPetPayload".into()))))
+        );
         assert!(matches!(&api.events[4].source,
             EventSource::Callback { operation_id, callback, expression, .. }
                 if operation_id == "subscribe" && callback == "onData" && expression == "{$request.body#/a}"));

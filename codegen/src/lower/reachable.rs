@@ -7,7 +7,11 @@ impl Lowerer<'_> {
     /// Keeps only the types reachable from `operations`' parameters, bodies and responses, and
     /// from the payloads of the `events` kept.
     pub(super) fn keep_reachable(&mut self, operations: &[Operation], events: &[Event]) {
-        let roots = operations.iter().flat_map(Operation::named_types).chain(events.iter().flat_map(Event::named_types)).collect();
+        let roots = operations
+            .iter()
+            .flat_map(Operation::named_types)
+            .chain(events.iter().flat_map(Event::named_types))
+            .collect();
         let reachable = reachable_types(&self.types, roots);
         self.types.retain(|t| reachable.contains(&t.name));
     }

@@ -106,9 +106,7 @@ impl Lowerer<'_> {
             SchemaKind::Type(Type::Integer(i)) if i.enumeration.iter().all(Option::is_none) => {
                 TypeRef::Primitive(formats::integer(formats::integer_format(&i.format), self.options))
             }
-            SchemaKind::Type(Type::Number(n)) => {
-                TypeRef::Primitive(formats::number(formats::number_format(&n.format)))
-            }
+            SchemaKind::Type(Type::Number(n)) => TypeRef::Primitive(formats::number(formats::number_format(&n.format))),
             SchemaKind::Type(Type::Array(a)) => self.array(a.items.as_ref(), hint, pointer),
             SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => {
                 self.map(o.additional_properties.as_ref(), hint, pointer)
@@ -273,13 +271,19 @@ impl Lowerer<'_> {
     }
 
     fn additional(&mut self, additional: Option<&AdditionalProperties>, owner: &str, pointer: &str) -> Option<TypeRef> {
-        match additional? {
-            AdditionalProperties::Any(true) => Some(TypeRef::Any),
-            AdditionalProperties::Any(false) => None,
-            AdditionalProperties::Schema(schema) => {
+        let declared = match additional {
+            Some(AdditionalProperties::Any(true)) => Some(TypeRef::Any),
+            Some(AdditionalProperties::Any(false)) | None => None,
+            Some(AdditionalProperties::Schema(schema)) => {
                 Some(self.type_of(schema, &format!("{owner}Value"), &child(pointer, "additionalProperties")))
             }
-        }
+        };
+        declared.or_else(|| self.kept_unknown())
+    }
+
+    /// The extras of a struct that declares none: with `keep_unknown`, any JSON value.
+    fn kept_unknown(&self) -> Option<TypeRef> {
+        self.options.keep_unknown.then_some(TypeRef::Any)
     }
 
     /// `allOf`: the properties of every member (following references) in one struct.
@@ -298,7 +302,7 @@ impl Lowerer<'_> {
         }
         let located = collected.properties.iter().map(|(wire_name, (schema, here))| (wire_name, schema, here.clone()));
         let fields = self.fields_at(name, located, &collected.required);
-        let additional = collected.additional.then_some(TypeRef::Any);
+        let additional = collected.additional.then_some(TypeRef::Any).or_else(|| self.kept_unknown());
         TypeKind::Struct { fields, additional }
     }
 

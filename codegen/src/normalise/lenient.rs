@@ -85,12 +85,8 @@ pub fn repair(document: &mut Value) -> Vec<Diagnostic> {
         }
     };
     // What an operation's `$ref` to a component callback is replaced with.
-    let component_callbacks = root
-        .get("components")
-        .and_then(|c| c.get("callbacks"))
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
+    let component_callbacks =
+        root.get("components").and_then(|c| c.get("callbacks")).and_then(Value::as_object).cloned().unwrap_or_default();
     let mut repair = Repair { dialect, warnings: Vec::new(), pointer: String::from("#"), component_callbacks };
     repair.object(root);
     repair.warnings

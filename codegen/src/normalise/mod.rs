@@ -408,7 +408,10 @@ mod tests {
         assert!(warnings.is_empty(), "{warnings:?}");
         // Webhooks wait under an extension the 3.0 model keeps, rewritten like the paths.
         let hook = &doc[WEBHOOKS]["w"]["post"];
-        assert_eq!(hook["requestBody"]["content"]["application/json"]["schema"], json!({"type": "string", "nullable": true}));
+        assert_eq!(
+            hook["requestBody"]["content"]["application/json"]["schema"],
+            json!({"type": "string", "nullable": true})
+        );
         assert_eq!(hook["responses"], json!({}));
         assert!(doc.get("webhooks").is_none());
         let x =

@@ -67,6 +67,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Whether a request that breaks the spec's constraints on its body or parameters
+    /// (`maxLength`, `pattern`, `minimum`, ...) fails with [`Error::Validation`] before
+    /// anything is sent (default `true`); per call, [`runtime::RequestOptions::validate`].
+    pub fn validate_requests(mut self, on: bool) -> Self {
+        self.inner = self.inner.validate_requests(on);
+        self
+    }
+
     /// Adds a hook run around every attempt of every call (after the hooks added before
     /// it): [`runtime::Hook::before_send`] may change the request, credentials already
     /// applied; [`runtime::Hook::after_receive`] sees each response's status and headers.
@@ -211,6 +219,19 @@ impl Client {
         if let Some(value) = &params.x_retries {
             request.header("X-Retries", runtime::param(value));
         }
+        request
+            .check(|violations| {
+                if let Some(value) = &params.limit {
+                    violations
+                        .number(
+                            "query.limit",
+                            f64::from(*value),
+                            Some((1.0, false)),
+                            Some((100.0, false)),
+                            None,
+                        );
+                }
+            });
         Ok(request)
     }
 
@@ -251,6 +272,7 @@ impl Client {
             &[],
         )?;
         request.json(body)?;
+        request.check(|violations| body.validate_at("body", violations));
         Ok(request)
     }
 }

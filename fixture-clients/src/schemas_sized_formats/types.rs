@@ -139,9 +139,9 @@ impl Host {
 
 impl Host {
     /// Checks the constraints the spec sets on this value and the values inside it
-    /// (`minLength`/`maxLength` in characters, `minimum`/`maximum`, exclusive bounds,
-    /// `multipleOf`, `minItems`/`maxItems`, `uniqueItems`; not `pattern`), so a request
-    /// can be checked before it is sent. Decoding never calls it.
+    /// (`minLength`/`maxLength` in characters, `pattern`, `minimum`/`maximum`, exclusive
+    /// bounds, `multipleOf`, `minItems`/`maxItems`, `uniqueItems`). The client calls it
+    /// before sending a request, unless turned off; decoding never does.
     pub fn validate(&self) -> Result<(), crate::runtime::Violations> {
         let mut violations = crate::runtime::Violations::default();
         self.validate_at("", &mut violations);

@@ -66,6 +66,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Whether a request that breaks the spec's constraints on its body or parameters
+    /// (`maxLength`, `pattern`, `minimum`, ...) fails with [`Error::Validation`] before
+    /// anything is sent (default `true`); per call, [`runtime::RequestOptions::validate`].
+    pub fn validate_requests(mut self, on: bool) -> Self {
+        self.inner = self.inner.validate_requests(on);
+        self
+    }
+
     /// Adds a hook run around every attempt of every call (after the hooks added before
     /// it): [`runtime::Hook::before_send`] may change the request, credentials already
     /// applied; [`runtime::Hook::after_receive`] sees each response's status and headers.

@@ -51,9 +51,9 @@ impl<'de> serde::Deserialize<'de> for SignupContact {
 
 impl SignupContact {
     /// Checks the constraints the spec sets on this value and the values inside it
-    /// (`minLength`/`maxLength` in characters, `minimum`/`maximum`, exclusive bounds,
-    /// `multipleOf`, `minItems`/`maxItems`, `uniqueItems`; not `pattern`), so a request
-    /// can be checked before it is sent. Decoding never calls it.
+    /// (`minLength`/`maxLength` in characters, `pattern`, `minimum`/`maximum`, exclusive
+    /// bounds, `multipleOf`, `minItems`/`maxItems`, `uniqueItems`). The client calls it
+    /// before sending a request, unless turned off; decoding never does.
     pub fn validate(&self) -> Result<(), crate::runtime::Violations> {
         let mut violations = crate::runtime::Violations::default();
         self.validate_at("", &mut violations);
@@ -121,9 +121,9 @@ crate::runtime::object_serde! {
 
 impl Signup {
     /// Checks the constraints the spec sets on this value and the values inside it
-    /// (`minLength`/`maxLength` in characters, `minimum`/`maximum`, exclusive bounds,
-    /// `multipleOf`, `minItems`/`maxItems`, `uniqueItems`; not `pattern`), so a request
-    /// can be checked before it is sent. Decoding never calls it.
+    /// (`minLength`/`maxLength` in characters, `pattern`, `minimum`/`maximum`, exclusive
+    /// bounds, `multipleOf`, `minItems`/`maxItems`, `uniqueItems`). The client calls it
+    /// before sending a request, unless turned off; decoding never does.
     pub fn validate(&self) -> Result<(), crate::runtime::Violations> {
         let mut violations = crate::runtime::Violations::default();
         self.validate_at("", &mut violations);
@@ -137,6 +137,7 @@ impl Signup {
             let value = &self.username;
             let here = crate::runtime::field_path(path, "username");
             violations.length(&here, value, Some(3), Some(8));
+            violations.pattern(&here, value, "^[a-zé]+$");
         }
         {
             let value = &self.age;
@@ -214,9 +215,9 @@ crate::runtime::object_serde! {
 
 impl Address {
     /// Checks the constraints the spec sets on this value and the values inside it
-    /// (`minLength`/`maxLength` in characters, `minimum`/`maximum`, exclusive bounds,
-    /// `multipleOf`, `minItems`/`maxItems`, `uniqueItems`; not `pattern`), so a request
-    /// can be checked before it is sent. Decoding never calls it.
+    /// (`minLength`/`maxLength` in characters, `pattern`, `minimum`/`maximum`, exclusive
+    /// bounds, `multipleOf`, `minItems`/`maxItems`, `uniqueItems`). The client calls it
+    /// before sending a request, unless turned off; decoding never does.
     pub fn validate(&self) -> Result<(), crate::runtime::Violations> {
         let mut violations = crate::runtime::Violations::default();
         self.validate_at("", &mut violations);
@@ -252,9 +253,9 @@ crate::runtime::object_serde! {
 
 impl Email {
     /// Checks the constraints the spec sets on this value and the values inside it
-    /// (`minLength`/`maxLength` in characters, `minimum`/`maximum`, exclusive bounds,
-    /// `multipleOf`, `minItems`/`maxItems`, `uniqueItems`; not `pattern`), so a request
-    /// can be checked before it is sent. Decoding never calls it.
+    /// (`minLength`/`maxLength` in characters, `pattern`, `minimum`/`maximum`, exclusive
+    /// bounds, `multipleOf`, `minItems`/`maxItems`, `uniqueItems`). The client calls it
+    /// before sending a request, unless turned off; decoding never does.
     pub fn validate(&self) -> Result<(), crate::runtime::Violations> {
         let mut violations = crate::runtime::Violations::default();
         self.validate_at("", &mut violations);
@@ -287,7 +288,7 @@ crate::runtime::object_serde! {
     deserialize;
 }
 
-/// No constraints anywhere inside, so no `validate()`.
+/// Only a `pattern`, which `validate()` checks too.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Unconstrained {
     /// Constraints: pattern `^a`.
@@ -308,4 +309,25 @@ crate::runtime::object_serde! {
     }
     serialize;
     deserialize;
+}
+
+impl Unconstrained {
+    /// Checks the constraints the spec sets on this value and the values inside it
+    /// (`minLength`/`maxLength` in characters, `pattern`, `minimum`/`maximum`, exclusive
+    /// bounds, `multipleOf`, `minItems`/`maxItems`, `uniqueItems`). The client calls it
+    /// before sending a request, unless turned off; decoding never does.
+    pub fn validate(&self) -> Result<(), crate::runtime::Violations> {
+        let mut violations = crate::runtime::Violations::default();
+        self.validate_at("", &mut violations);
+        violations.into_result()
+    }
+
+    /// Adds the constraints this value (at `path`) breaks to `violations`.
+    #[doc(hidden)]
+    pub fn validate_at(&self, path: &str, violations: &mut crate::runtime::Violations) {
+        if let Some(value) = &self.a {
+            let here = crate::runtime::field_path(path, "a");
+            violations.pattern(&here, value, "^a");
+        }
+    }
 }

@@ -68,6 +68,18 @@ pub enum Error {
     /// The request cannot be built (bad base URL, path parameter, header value, ...).
     #[error("invalid request: {}", Text(.0, TEXT_BYTES))]
     InvalidRequest(String),
+    /// The request breaks constraints the spec sets on its values (`maxLength`, `pattern`,
+    /// `minimum`, ...), found before anything was sent: each violation's path (`body.items[2].name`,
+    /// `query.limit`, `path.id`) and rule. `Display` lists the first ten. Turned off with
+    /// `validate_requests(false)` on the client builder, or per call with
+    /// [`RequestOptions::validate`](super::RequestOptions::validate).
+    #[error("invalid request to `{operation}`: {violations}")]
+    Validation {
+        /// The operation id.
+        operation: &'static str,
+        /// Every violation, in the order of the request's values.
+        violations: super::validation::Violations,
+    },
     /// The OAuth2 token endpoint did not give a token: its status and what it said, bounded, never
     /// the client secret (boxed to keep `Error` small).
     #[error("{0}")]
@@ -94,6 +106,11 @@ impl fmt::Debug for Error {
                 .field("schemes", &Limited(schemes, TEXT_BYTES))
                 .finish(),
             Error::InvalidRequest(why) => f.debug_tuple("InvalidRequest").field(&Limited(why, TEXT_BYTES)).finish(),
+            Error::Validation { operation, violations } => f
+                .debug_struct("Validation")
+                .field("operation", operation)
+                .field("violations", &Limited(violations, DEBUG_BYTES))
+                .finish(),
             Error::Token(e) => f.debug_tuple("Token").field(e).finish(),
         }
     }

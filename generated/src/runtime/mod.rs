@@ -58,7 +58,7 @@ pub use self::webhook::{event_bytes, event_json, event_text, WebhookError};
 // The models': absent-vs-null properties, serde impls, `oneOf` decoding, validation.
 pub use self::decode::{buffer, decode_json, serialize_tagged, tag_of, Shape, Variants};
 pub use self::nullable::{default_if_absent, Absent, Nullable, Presence, SpecDefault};
-pub use self::serde_impls::{first_missing, keep, set, FieldName};
+pub use self::serde_impls::{first_missing, keep, set, FieldName, MapWriter};
 #[allow(unused_imports)] // in a crate without object types or string enums
 pub(crate) use self::serde_impls::{object_serde, string_enum};
 pub use self::validation::{field_path, index_path, Violation, Violations};

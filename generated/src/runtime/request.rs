@@ -12,6 +12,7 @@ use super::body::{BinaryBody, Body, Multipart};
 use super::error::Error;
 use super::params::{form_urlencoded, param, path_segment, styled_pairs, Style};
 use super::retry::RetryPolicy;
+use super::validation::Violations;
 
 /// One HTTP request as the generated code describes it.
 #[derive(Debug, Clone)]
@@ -34,6 +35,10 @@ pub struct Request {
     pub body: Option<Body>,
     /// The operation's security requirements.
     pub security: Security,
+    /// The constraints the request's values break (`body.name`, `query.limit`), found while it
+    /// was built: when validation is on (the default), a request with any fails with
+    /// [`Error::Validation`] before anything is sent.
+    pub violations: Violations,
 }
 
 impl Request {
@@ -49,7 +54,14 @@ impl Request {
             cookies: Vec::new(),
             body: None,
             security,
+            violations: Violations::default(),
         }
+    }
+
+    /// Runs the checks of the request's values (a generated `validate_at`), which add what they
+    /// find to [`Request::violations`].
+    pub fn check(&mut self, check: impl FnOnce(&mut Violations)) {
+        check(&mut self.violations);
     }
 
     /// The request of a generated operation: `method` on the spec's path `template`, whose
@@ -179,6 +191,9 @@ pub struct RequestOptions {
     pub idempotency_key: Option<String>,
     /// The largest response body read into memory, in bytes (default: the client's).
     pub max_response_size: Option<u64>,
+    /// Whether a request that breaks the spec's constraints fails before it is sent (default:
+    /// the client's, which is on).
+    pub validate: Option<bool>,
 }
 
 impl RequestOptions {
@@ -215,6 +230,14 @@ impl RequestOptions {
     /// [`Error::ResponseTooLarge`]. Streamed downloads and event streams are not limited.
     pub fn max_response_size(mut self, bytes: u64) -> Self {
         self.max_response_size = Some(bytes);
+        self
+    }
+
+    /// Turns checking the request against the spec's constraints (`maxLength`, `pattern`,
+    /// `minimum`, ...) on or off for these calls; when on, a request that breaks one fails with
+    /// [`Error::Validation`] and nothing is sent.
+    pub fn validate(mut self, on: bool) -> Self {
+        self.validate = Some(on);
         self
     }
 }

@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use super::{Absent, Presence};
+
 /// An object's property name as read, borrowed from the input when it can be: the generated
 /// `Deserialize` impls of object types match on it.
 pub struct FieldName<'de>(std::borrow::Cow<'de, str>);
@@ -65,6 +67,64 @@ pub fn keep<T, E>(
     Ok(())
 }
 
+/// Writes the properties of an object: the generated `Serialize` impls call one method per
+/// property, which does nothing once a write has failed, and [`MapWriter::end`] returns the first
+/// error. One call per property and no early returns keep the impls cheap for rustc to check.
+pub struct MapWriter<M: serde::ser::SerializeMap> {
+    map: M,
+    error: Option<M::Error>,
+}
+
+impl<M: serde::ser::SerializeMap> MapWriter<M> {
+    /// Starts a map of unknown length on `serializer`.
+    pub fn new<S: serde::Serializer<SerializeMap = M, Error = M::Error>>(serializer: S) -> Result<Self, M::Error> {
+        Ok(Self { map: serializer.serialize_map(None)?, error: None })
+    }
+
+    fn entry<T: serde::Serialize + ?Sized>(&mut self, key: &str, value: &T) {
+        if self.error.is_none() {
+            self.error = self.map.serialize_entry(key, value).err();
+        }
+    }
+
+    /// A required property: always written.
+    pub fn required<T: serde::Serialize>(&mut self, key: &'static str, value: &T) {
+        self.entry(key, value);
+    }
+
+    /// A required nullable property: written (`None` as `null`) unless it is `None` and was
+    /// received absent.
+    pub fn nullable<T: serde::Serialize>(&mut self, key: &'static str, value: &Option<T>, presence: &Presence) {
+        if value.is_some() || !presence.contains(key) {
+            self.entry(key, value);
+        }
+    }
+
+    /// An optional property: written unless absent; `null` when absent but received as `null`.
+    pub fn optional<T: serde::Serialize + Absent>(&mut self, key: &'static str, value: &T, presence: &Presence) {
+        if !value.is_absent() {
+            self.entry(key, value);
+        } else if presence.contains(key) {
+            self.entry(key, &Option::<()>::None);
+        }
+    }
+
+    /// The undeclared properties, kept in a map.
+    pub fn extra<V: serde::Serialize>(&mut self, extra: &std::collections::BTreeMap<String, V>) {
+        for (key, value) in extra {
+            self.entry(key, value);
+        }
+    }
+
+    /// Ends the map, or returns the first error.
+    pub fn end(self) -> Result<M::Ok, M::Error> {
+        match self.error {
+            Some(error) => Err(error),
+            None => self.map.end(),
+        }
+    }
+}
+
 /// The first of `required` (name, present) whose property is absent, for serde's "missing
 /// field" error; `""` when all are present.
 pub fn first_missing(required: &[(&'static str, bool)]) -> &'static str {
@@ -121,28 +181,13 @@ macro_rules! object_serde {
     ) => {
         $crate::runtime::object_serde!(@cfg [$($cfg)*] impl serde::Serialize for $name {
             fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-                use serde::ser::SerializeMap;
                 #[allow(unused_variables)]
                 let presence: &$crate::runtime::Presence = $crate::runtime::object_serde!(@presence self $($presence)?);
-                let mut map = serializer.serialize_map(None)?;
-                $($(map.serialize_entry($required_wire, &self.$required)?;)*)?
-                $($(
-                    if self.$nullable.is_some() || !presence.contains($nullable_wire) {
-                        map.serialize_entry($nullable_wire, &self.$nullable)?;
-                    }
-                )*)?
-                $($(
-                    if !$crate::runtime::Absent::is_absent(&self.$optional) {
-                        map.serialize_entry($optional_wire, &self.$optional)?;
-                    } else if presence.contains($optional_wire) {
-                        map.serialize_entry($optional_wire, &Option::<()>::None)?;
-                    }
-                )*)?
-                $(
-                    for (key, value) in &self.$extra {
-                        map.serialize_entry(key, value)?;
-                    }
-                )?
+                let mut map = $crate::runtime::MapWriter::new(serializer)?;
+                $($(map.required($required_wire, &self.$required);)*)?
+                $($(map.nullable($nullable_wire, &self.$nullable, presence);)*)?
+                $($(map.optional($optional_wire, &self.$optional, presence);)*)?
+                $(map.extra(&self.$extra);)?
                 map.end()
             }
         });

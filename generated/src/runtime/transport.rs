@@ -14,9 +14,9 @@ use tracing::Instrument;
 
 use super::auth::{Credential, Credentials, SchemeKind, Secret};
 use super::body::Body;
-use super::oauth::{CallToken, ClientCredentials, TokenSource};
 use super::error::{Detail, Error};
 use super::hook::{CallInfo, Hook, Hooks};
+use super::oauth::{CallToken, ClientCredentials, TokenSource};
 use super::raw_response;
 use super::request::{Request, RequestOptions};
 use super::response::{read_full, Response, Streaming, DEFAULT_MAX_RESPONSE_SIZE};
@@ -33,6 +33,7 @@ pub struct TransportBuilder {
     credentials: Credentials,
     hooks: Hooks,
     max_response_size: u64,
+    validate: bool,
 }
 
 impl TransportBuilder {
@@ -48,6 +49,7 @@ impl TransportBuilder {
             credentials: Credentials::default(),
             hooks: Hooks::default(),
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
+            validate: true,
         }
     }
 
@@ -103,6 +105,14 @@ impl TransportBuilder {
         self
     }
 
+    /// Whether a request that breaks the spec's constraints ([`Request::violations`]) fails with
+    /// [`Error::Validation`] before anything is sent (default `true`); per call,
+    /// [`RequestOptions::validate`].
+    pub fn validate_requests(mut self, on: bool) -> Self {
+        self.validate = on;
+        self
+    }
+
     /// Sets the bearer token or API key for the named security scheme.
     pub fn credential(self, scheme: &'static str, secret: Secret) -> Self {
         self.with_credential(scheme, Credential::Token(secret))
@@ -116,7 +126,12 @@ impl TransportBuilder {
     /// Sets the OAuth2 client-credentials flow of the named security scheme: tokens are fetched
     /// from `token_url` (the spec's, unless `credentials` names another; relative to the base URL),
     /// cached and refreshed, and sent as `Authorization: Bearer`.
-    pub fn client_credentials(self, scheme: &'static str, token_url: &'static str, credentials: ClientCredentials) -> Self {
+    pub fn client_credentials(
+        self,
+        scheme: &'static str,
+        token_url: &'static str,
+        credentials: ClientCredentials,
+    ) -> Self {
         self.with_credential(scheme, Credential::ClientCredentials { token_url, config: Box::new(credentials) })
     }
 
@@ -155,6 +170,7 @@ impl TransportBuilder {
             credentials,
             hooks: self.hooks,
             max_response_size: self.max_response_size,
+            validate: self.validate,
         };
         Ok(Transport { inner: Arc::new(inner) })
     }
@@ -170,6 +186,7 @@ impl fmt::Debug for TransportBuilder {
             .field("user_agent", &self.user_agent)
             .field("custom_client", &self.client.is_some())
             .field("max_response_size", &self.max_response_size)
+            .field("validate", &self.validate)
             .field("credentials", &self.credentials.names())
             .field("hooks", &self.hooks.len())
             .finish()
@@ -195,6 +212,7 @@ struct Inner {
     credentials: Credentials,
     hooks: Hooks,
     max_response_size: u64,
+    validate: bool,
 }
 
 /// Sends [`Request`]s: applies credentials, retries, reads responses. Cheap to clone.
@@ -320,7 +338,12 @@ impl Transport {
         })
     }
 
-    async fn execute(&self, request: Request, options: &RequestOptions, stream: bool) -> Result<Received, Error> {
+    async fn execute(&self, mut request: Request, options: &RequestOptions, stream: bool) -> Result<Received, Error> {
+        // Before anything is sent, a token request included.
+        if !request.violations.is_empty() && options.validate.unwrap_or(self.inner.validate) {
+            let violations = std::mem::take(&mut request.violations);
+            return Err(Error::Validation { operation: request.operation_id, violations });
+        }
         let span = tracing::info_span!(
             "http_request",
             operation = request.operation_id,

@@ -74,11 +74,9 @@ impl fmt::Display for WebhookError {
 impl fmt::Debug for WebhookError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            WebhookError::UnknownEvent { name, known } => f
-                .debug_struct("UnknownEvent")
-                .field("name", &bounded(name))
-                .field("known", &known.len())
-                .finish(),
+            WebhookError::UnknownEvent { name, known } => {
+                f.debug_struct("UnknownEvent").field("name", &bounded(name)).field("known", &known.len()).finish()
+            }
             WebhookError::Decode { event, message } => {
                 f.debug_struct("Decode").field("event", event).field("message", &bounded(message)).finish()
             }

@@ -209,7 +209,8 @@ impl TokenSource {
         base_url: &str,
     ) -> Result<Self, Error> {
         let token_url = config.token_url.as_deref().unwrap_or(spec_token_url);
-        let invalid = |why: &str| Error::InvalidRequest(format!("invalid token URL `{token_url}` of `{scheme}`: {why}"));
+        let invalid =
+            |why: &str| Error::InvalidRequest(format!("invalid token URL `{token_url}` of `{scheme}`: {why}"));
         let base = Url::parse(&format!("{}/", base_url.trim_end_matches('/'))).map_err(|e| invalid(&e.to_string()))?;
         let url = base.join(token_url).map_err(|e| invalid(&e.to_string()))?;
         if !matches!(url.scheme(), "http" | "https") {
@@ -338,7 +339,10 @@ impl CallToken {
         let (token, _) = self.source.token(client).await?;
         authorize(request, &token)?;
         self.token = token;
-        tracing::debug!(scheme = self.source.scheme, "the API rejected the cached OAuth2 token: sending with a new one");
+        tracing::debug!(
+            scheme = self.source.scheme,
+            "the API rejected the cached OAuth2 token: sending with a new one"
+        );
         Ok(true)
     }
 }

@@ -13,9 +13,9 @@ use tracing::Instrument;
 
 use super::auth::{Credential, Credentials, SchemeKind, Secret};
 use super::body::Body;
-use super::oauth::{CallToken, ClientCredentials, TokenSource};
 use super::error::{Detail, Error};
 use super::hook::{CallInfo, Hook, Hooks};
+use super::oauth::{CallToken, ClientCredentials, TokenSource};
 use super::raw_response;
 use super::request::{Request, RequestOptions};
 use super::response::{read_full, Response, Streaming, DEFAULT_MAX_RESPONSE_SIZE};
@@ -125,7 +125,12 @@ impl TransportBuilder {
     /// Sets the OAuth2 client-credentials flow of the named security scheme: tokens are fetched
     /// from `token_url` (the spec's, unless `credentials` names another; relative to the base URL),
     /// cached and refreshed, and sent as `Authorization: Bearer`.
-    pub fn client_credentials(self, scheme: &'static str, token_url: &'static str, credentials: ClientCredentials) -> Self {
+    pub fn client_credentials(
+        self,
+        scheme: &'static str,
+        token_url: &'static str,
+        credentials: ClientCredentials,
+    ) -> Self {
         self.with_credential(scheme, Credential::ClientCredentials { token_url, config: Box::new(credentials) })
     }
 

@@ -162,10 +162,13 @@ impl fmt::Display for Shortened<'_> {
     }
 }
 
+/// A compiled pattern, shared by the threads that check it; `None` when it does not compile.
+type Compiled = Option<Arc<regex_lite::Regex>>;
+
 /// The compiled `pattern`, once per pattern (the generated code's literals, so a bounded set), or
 /// `None` when it does not compile.
-fn compiled(pattern: &'static str) -> Option<Arc<regex_lite::Regex>> {
-    static CACHE: OnceLock<Mutex<HashMap<&'static str, Option<Arc<regex_lite::Regex>>>>> = OnceLock::new();
+fn compiled(pattern: &'static str) -> Compiled {
+    static CACHE: OnceLock<Mutex<HashMap<&'static str, Compiled>>> = OnceLock::new();
     let mut cache = CACHE.get_or_init(Default::default).lock().unwrap_or_else(PoisonError::into_inner);
     cache
         .entry(pattern)

@@ -93,7 +93,11 @@ async fn the_client_credentials_go_only_where_the_scheme_is_bearer() {
 async fn expires_in_may_be_a_string_and_token_type_any_case_of_bearer() {
     let server = MockServer::start().await;
     let answer = json!({"access_token": "t", "token_type": "bearer", "expires_in": "3600"});
-    Mock::given(path("/token")).respond_with(ResponseTemplate::new(200).set_body_json(answer)).expect(1).mount(&server).await;
+    Mock::given(path("/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(answer))
+        .expect(1)
+        .mount(&server)
+        .await;
     Mock::given(path("/items")).and(bearer_token("t")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
     let transport = oauth_transport(&server.uri(), "/token", ClientCredentials::new("id", SECRET));
     for _ in 0..2 {
@@ -193,9 +197,23 @@ fn debug_shows_the_client_id_but_never_the_secret() {
     assert!(shown.contains("my-client") && shown.contains("read") && shown.contains("audience"), "{shown}");
     assert!(!shown.contains(SECRET) && !shown.contains("aud-value-hidden"), "{shown}");
     let transport = oauth_transport("https://api.example.com", "/token", credentials);
-    let builder = TransportBuilder::new("https://api.example.com")
-        .client_credentials("oauth", "/token", ClientCredentials::new("my-client", SECRET));
+    let builder = TransportBuilder::new("https://api.example.com").client_credentials(
+        "oauth",
+        "/token",
+        ClientCredentials::new("my-client", SECRET),
+    );
     for shown in [format!("{transport:?}"), format!("{builder:?}")] {
         assert!(!shown.contains(SECRET), "{shown}");
     }
+}
+
+#[tokio::test]
+async fn a_request_that_fails_validation_fetches_no_token_either() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).and(path("/oauth/token")).respond_with(token_answer("t")).mount(&server).await;
+    let transport = oauth_transport(&server.uri(), "/oauth/token", ClientCredentials::new("id", SECRET));
+    let mut invalid = request(Method::GET, "/items", &[&[&OAUTH]]);
+    invalid.check(|violations| violations.number("query.limit", 0.0, Some((1.0, false)), None, None));
+    assert!(matches!(transport.send(invalid).await, Err(Error::Validation { .. })));
+    assert!(received(&server).await.is_empty(), "not even a token request");
 }

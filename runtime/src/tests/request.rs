@@ -51,3 +51,39 @@ async fn json_body_sets_content_type() {
     let created: Created = transport(&server).send(req).await.unwrap().json().unwrap();
     assert_eq!(created.id, 7);
 }
+
+/// A request whose values broke a constraint while it was built.
+fn invalid(server_path: &str) -> Request {
+    let mut req = request(Method::POST, server_path, NO_AUTH);
+    req.json(&serde_json::json!({"name": ""})).unwrap();
+    req.check(|violations| violations.length("body.name", "", Some(1), None));
+    req
+}
+
+#[tokio::test]
+async fn a_request_with_violations_fails_before_anything_is_sent() {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let err = transport(&server).send(invalid("/items")).await.expect_err("invalid");
+    match &err {
+        Error::Validation { operation, violations } => {
+            assert_eq!(*operation, "testOp");
+            assert_eq!(violations.at("body.name").map(|v| v.rule.as_str()), Some("length 0 is below minLength 1"));
+        }
+        other => panic!("expected Error::Validation, got {other:?}"),
+    }
+    assert_eq!(err.to_string(), "invalid request to `testOp`: body.name: length 0 is below minLength 1");
+    assert!(format!("{err:?}").starts_with("Validation { operation: \"testOp\", violations: "), "{err:?}");
+    assert!(received(&server).await.is_empty(), "nothing may be sent");
+
+    // Off for the client, on again for one call; off for one call.
+    let lenient = super::builder(&server).validate_requests(false).build().unwrap();
+    let on = RequestOptions::new().validate(true);
+    assert!(matches!(lenient.send_with(invalid("/a"), &on).await, Err(Error::Validation { .. })));
+    assert!(received(&server).await.is_empty());
+    assert_eq!(lenient.send(invalid("/b")).await.unwrap().status, 204);
+    let off = RequestOptions::new().validate(false);
+    assert_eq!(transport(&server).send_with(invalid("/c"), &off).await.unwrap().status, 204);
+    let paths: Vec<String> = received(&server).await.iter().map(|r| r.url.path().to_owned()).collect();
+    assert_eq!(paths, ["/b", "/c"]);
+}

@@ -122,3 +122,33 @@ fn string_enums_use_wire_values_and_keep_unknown_ones() {
     assert_eq!(serde_json::to_string(&colours).unwrap(), r#"["light-blue","red","mauve"]"#);
     assert_eq!(Colour::LightBlue.to_string(), "light-blue");
 }
+
+/// A value that cannot be serialized.
+#[derive(Debug, PartialEq)]
+struct Unwritable;
+
+impl serde::Serialize for Unwritable {
+    fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+        Err(serde::ser::Error::custom("unwritable"))
+    }
+}
+
+#[derive(Debug, PartialEq)]
+struct Broken {
+    first: Unwritable,
+    second: Option<String>,
+}
+
+crate::runtime::object_serde! {
+    Broken {
+        required { first: "first" }
+        optional { second: "second" }
+    }
+    serialize;
+}
+
+#[test]
+fn the_first_failed_property_is_the_error() {
+    let error = serde_json::to_value(Broken { first: Unwritable, second: Some("x".into()) }).unwrap_err();
+    assert_eq!(error.to_string(), "unwritable");
+}

@@ -29,8 +29,14 @@ fn text_and_bytes_payloads_are_kept_as_received() {
 fn an_unknown_event_lists_the_names_and_errors_stay_bounded() {
     const KNOWN: &[&str] = &["newPet", "subscribe.onData"];
     let error = WebhookError::unknown_event("oldPet", KNOWN);
-    assert_eq!(error.to_string(), "no webhook or callback is named \"oldPet\": the names are `newPet`, `subscribe.onData`");
-    assert_eq!(WebhookError::unknown_event("x", &[]).to_string(), "no webhook or callback is named \"x\": this API has none");
+    assert_eq!(
+        error.to_string(),
+        "no webhook or callback is named \"oldPet\": the names are `newPet`, `subscribe.onData`"
+    );
+    assert_eq!(
+        WebhookError::unknown_event("x", &[]).to_string(),
+        "no webhook or callback is named \"x\": this API has none"
+    );
     // A name or message from outside is quoted in part only.
     let huge = "é".repeat(100_000);
     let error = WebhookError::unknown_event(&huge, KNOWN);

@@ -124,7 +124,25 @@ pub(super) fn param_checks(op: &Operation, checks: &RequestChecks<'_>) -> TokenS
     if each.is_empty() {
         quote!()
     } else {
-        quote! { request.check(|violations| { #(#each)* }); }
+        check_call(quote!(#(#each)*))
+    }
+}
+
+/// `request.check(|violations| ..)` around `checks` (statements adding to `violations`), without
+/// braces when they are one call.
+fn check_call(checks: TokenStream) -> TokenStream {
+    use proc_macro2::TokenTree;
+    let mut tokens: Vec<TokenTree> = checks.clone().into_iter().collect();
+    let is_semicolon = |t: &TokenTree| matches!(t, TokenTree::Punct(p) if p.as_char() == ';');
+    let one_call = tokens.iter().filter(|t| is_semicolon(t)).count() == 1
+        && tokens.last().is_some_and(is_semicolon)
+        && !matches!(tokens.first(), Some(TokenTree::Ident(i)) if i == "let");
+    if one_call {
+        tokens.pop();
+        let call: TokenStream = tokens.into_iter().collect();
+        quote!(request.check(|violations| #call);)
+    } else {
+        quote!(request.check(|violations| { #checks });)
     }
 }
 
@@ -144,7 +162,7 @@ pub(super) fn body_arg(kind: &BodyKind, media_type: &str, checks: &RequestChecks
                     quote!(&#ty)
                 }
             };
-            let check = checks.body(ty, quote!(body)).map(|check| quote!(request.check(|violations| { #check });));
+            let check = checks.body(ty, quote!(body)).map(check_call);
             if is_form(media_type) {
                 (arg, quote!(request.form(body)?; #check))
             } else {
@@ -187,9 +205,10 @@ pub(super) fn body_choice(
             BodyKind::Json(ty) => checks.body(ty, quote!(body)),
             _ => None,
         } {
+            let check = check_call(check);
             checked.push(quote! {
                 if let #enum_name::#variant(body) = &body {
-                    request.check(|violations| { #check });
+                    #check
                 }
             });
         }

@@ -23,8 +23,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-pub(crate) use validate::RequestChecks;
 use validate::validate_impl;
+pub(crate) use validate::RequestChecks;
 
 /// The `types` module of one API.
 pub fn module(api: &Api, features: &TagFeatures) -> TokenStream {
