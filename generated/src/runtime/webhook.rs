@@ -88,12 +88,8 @@ impl fmt::Debug for WebhookError {
 impl std::error::Error for WebhookError {}
 
 /// At most [`QUOTED_BYTES`] of `text`, cut at a character boundary, with `...` when cut.
-fn bounded(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.len() <= QUOTED_BYTES {
-        return text.into();
-    }
-    let end = (0..=QUOTED_BYTES).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
-    format!("{}...", &text[..end]).into()
+fn bounded(text: &str) -> String {
+    super::error::truncate(text, QUOTED_BYTES)
 }
 
 /// The JSON payload of event `event`.

@@ -444,7 +444,7 @@ fn prefix(bytes: &[u8], max: usize) -> (std::borrow::Cow<'_, str>, bool) {
 }
 
 /// At most `max` bytes of `text` (with `...` when cut), cut on a character boundary.
-fn truncate(text: &str, max: usize) -> String {
+pub(super) fn truncate(text: &str, max: usize) -> String {
     match prefix(text.as_bytes(), max) {
         (kept, true) => format!("{kept}..."),
         (kept, false) => kept.into_owned(),
